@@ -1,0 +1,162 @@
+#include "commit_log.h"
+
+#include "record_format.h"
+
+#include <cstring>
+
+namespace mq::store_mmap {
+
+namespace record = sdk::record;
+
+CommitLog::CommitLog(std::string directory, std::int64_t file_size, bool warm)
+    : files_(std::move(directory), file_size, warm) {}
+
+namespace {
+
+void write_filler(MappedFile& file, std::int64_t position) noexcept {
+  const std::int64_t remaining = file.size() - position;
+  record::put_u32(file.data() + position, static_cast<std::uint32_t>(remaining));
+  record::put_u32(file.data() + position + 4, record::kBlankMagic);
+  file.set_wrote_position(file.size());
+}
+
+}  // namespace
+
+sdk::Result<CommitLog::Slot> CommitLog::reserve(std::int64_t bytes) noexcept {
+  if (bytes <= 0 || bytes + kFillerMinSize > file_size()) {
+    try {
+      return sdk::Status(sdk::StatusCode::kMessageIllegal,
+                         "record of " + std::to_string(bytes) +
+                             " bytes does not fit in a commit-log file of " +
+                             std::to_string(file_size()) + " bytes");
+    } catch (...) {
+      return sdk::Status(sdk::StatusCode::kMessageIllegal, "");
+    }
+  }
+  std::shared_ptr<MappedFile> file = files_.last_file();
+  if (file && !file->is_full()) {
+    const std::int64_t position = file->wrote_position();
+    if (file->size() - position >= bytes + kFillerMinSize) {
+      return Slot{file, file->data() + position, file->start_offset() + position};
+    }
+    write_filler(*file, position);
+  }
+  const std::int64_t start = file ? file->end_offset() : 0;
+  auto created = files_.create_file(start);
+  if (!created.ok()) return created.status();
+  file = std::move(created.value());
+  return Slot{file, file->data(), file->start_offset()};
+}
+
+void CommitLog::publish(const Slot& slot, std::int64_t bytes) noexcept {
+  slot.file->set_wrote_position(slot.offset - slot.file->start_offset() + bytes);
+}
+
+sdk::Status CommitLog::append_raw(
+    std::int64_t at, sdk::ByteView records,
+    const std::function<void(const record::StoredRecord&, std::int64_t)>& on_record) noexcept {
+  try {
+    if (files_.empty() && at > 0) {
+      // A new slave of a master whose oldest files are gone starts its log where the master's
+      // transfer starts.
+      auto started = files_.start_at(at);
+      if (!started) return started;
+    }
+    if (at != end_offset()) {
+      return sdk::Status(sdk::StatusCode::kInvalidArgument,
+                         "replicated records at " + std::to_string(at) + " but the log ends at " +
+                             std::to_string(end_offset()));
+    }
+    std::int64_t offset = at;
+    while (!records.empty()) {
+      record::StoredRecord decoded;
+      const auto status = record::decode_record(records, &decoded, true);
+      std::shared_ptr<MappedFile> file = files_.last_file();
+      if (!file || file->is_full()) {
+        auto created =
+            files_.create_file(file ? file->end_offset() : offset / file_size() * file_size());
+        if (!created.ok()) return created.status();
+        file = std::move(created.value());
+      }
+      const std::int64_t position = file->wrote_position();
+      const std::int64_t remaining = file->size() - position;
+      if (status == record::DecodeStatus::kBlank) {
+        if (decoded.total_size != remaining ||
+            records.size() < static_cast<std::size_t>(remaining)) {
+          return sdk::Status(
+              sdk::StatusCode::kCorruption,
+              "replicated filler at " + std::to_string(offset) + " does not end at its file's end");
+        }
+      } else if (status != record::DecodeStatus::kOk) {
+        return sdk::Status(sdk::StatusCode::kCorruption,
+                           "replicated record at " + std::to_string(offset) + " fails its checks");
+      } else if (decoded.total_size + kFillerMinSize > remaining) {
+        return sdk::Status(
+            sdk::StatusCode::kCorruption,
+            "replicated record at " + std::to_string(offset) + " would cross the end of its file");
+      }
+      const auto size = static_cast<std::size_t>(decoded.total_size);
+      std::memcpy(file->data() + position, records.data(), size);
+      file->set_wrote_position(position + decoded.total_size);
+      if (status == record::DecodeStatus::kOk) {
+        record::StoredRecord stored;
+        (void)record::decode_record(file->view(position, decoded.total_size), &stored, false);
+        on_record(stored, offset);
+      }
+      offset += decoded.total_size;
+      records = records.subspan(size);
+    }
+    return sdk::Status::ok();
+  } catch (const std::exception& e) {
+    return sdk::Status(sdk::StatusCode::kInternal, std::string("append_raw: ") + e.what());
+  }
+}
+
+sdk::Result<CommitLog::View> CommitLog::read(std::int64_t offset,
+                                             std::int64_t size) const noexcept {
+  std::shared_ptr<MappedFile> file = files_.find(offset);
+  const std::int64_t position = file ? offset - file->start_offset() : 0;
+  if (!file || size < 0 || position + size > file->wrote_position()) {
+    return sdk::Status(sdk::StatusCode::kNotFound, "");
+  }
+  return View{file->view(position, size), std::move(file)};
+}
+
+sdk::Result<CommitLog::View> CommitLog::read_record(std::int64_t offset) const noexcept {
+  std::shared_ptr<MappedFile> file = files_.find(offset);
+  if (!file) return sdk::Status(sdk::StatusCode::kNotFound, "");
+  const std::int64_t position = offset - file->start_offset();
+  const std::int64_t written = file->wrote_position();
+  if (position + 8 > written) return sdk::Status(sdk::StatusCode::kNotFound, "");
+  const std::uint8_t* header = file->data() + position;
+  const std::int32_t size = record::get_i32(header);
+  const std::uint32_t magic = record::get_u32(header + record::kMagicOffset);
+  if (magic == record::kBlankMagic) return sdk::Status(sdk::StatusCode::kNotFound, "");
+  if (magic != record::kMessageMagic || size < 8 || position + size > written) {
+    return sdk::Status(sdk::StatusCode::kCorruption, "");
+  }
+  return View{file->view(position, size), std::move(file)};
+}
+
+sdk::Result<CommitLog::View> CommitLog::read_log(std::int64_t from,
+                                                 std::int64_t max_bytes) const noexcept {
+  std::shared_ptr<MappedFile> file = files_.find(from);
+  if (!file) {
+    if (from == end_offset()) return View{};
+    return sdk::Status(sdk::StatusCode::kNotFound, "");
+  }
+  const std::int64_t begin = from - file->start_offset();
+  const std::int64_t written = file->wrote_position();
+  std::int64_t position = begin;
+  while (position + 8 <= written) {
+    const std::int32_t size = record::get_i32(file->data() + position);
+    if (size < 8 || position + size > written) {
+      return sdk::Status(sdk::StatusCode::kCorruption, "");
+    }
+    if (position > begin && position + size - begin > max_bytes) break;
+    position += size;
+  }
+  return View{file->view(begin, position - begin), std::move(file)};
+}
+
+}  // namespace mq::store_mmap

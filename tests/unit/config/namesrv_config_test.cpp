@@ -59,7 +59,7 @@ TEST(NamesrvConfig, DocumentedKeysForTests) {
 
 TEST(NamesrvConfig, RocketMqKeysAreAcceptedAndIgnored) {
   auto parsed = parse_namesrv_text(
-      "rocketmqHome=/opt/rocketmq\nkvConfigPath=/root/namesrv/kvConfig.json\n"
+      "rocketmqHome=/opt/rocketmq\nkvConfigPath=/srv/namesrv/kvConfig.json\n"
       "serverWorkerThreads=8\nlistenPrt=1\n");
   ASSERT_TRUE(parsed.result.ok());
   EXPECT_EQ(parsed.diagnostics.notes.size(), 3u);

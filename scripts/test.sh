@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+# The interop test's third-party client, at the version package-lock.json pins.
+(cd tests/interop && npm ci --no-audit --no-fund --loglevel=error)
 
 run_suite() {
   local kind="$1" dir="$2"

@@ -1,138 +1,28 @@
+// mqadmin's command table and dispatcher, and the name-server listing commands
+// (clusterList, topicList, topicRoute) and `plugins`.
 #include "admin_commands.h"
+
+#include "admin_context.h"
 
 #include "common/app_support.h"
 #include "common/command_line.h"
 #include "common/logging.h"
-#include "config/broker_config.h"
-#include "net/remoting_client.h"
-#include "plugin_host/plugin_host.h"
-#include "remoting/cluster_info.h"
 #include "remoting/kv_table.h"
 #include "remoting/request_code.h"
 #include "remoting/response_code.h"
 #include "remoting/topic_list.h"
 #include "remoting/topic_route_data.h"
 
-#include <spdlog/logger.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <functional>
-#include <iomanip>
 #include <iostream>
-#include <map>
-#include <sstream>
 
 namespace mq::apps {
-namespace {
-
-constexpr const char* kProgram = "mqadmin";
-constexpr std::int64_t kTimeoutMs = 5000;
-
-// Everything a command needs: parsed options and a connected client.
-class AdminContext {
- public:
-  explicit AdminContext(CommandLine args) : args_(std::move(args)) {}
-
-  const CommandLine& args() const { return args_; }
-
-  // The name server addresses from -n, else $NAMESRV_ADDR, else 127.0.0.1:9876.
-  std::vector<std::string> namesrv_addrs() const {
-    std::string text;
-    if (auto n = args_.value("namesrvAddr")) {
-      text = *n;
-    } else if (const char* env = std::getenv("NAMESRV_ADDR")) {  // NOLINT(concurrency-mt-unsafe)
-      text = env;
-    } else {
-      text = "127.0.0.1:9876";
-    }
-    std::vector<std::string> out;
-    std::stringstream stream(text);
-    std::string item;
-    while (std::getline(stream, item, ';')) {
-      if (!item.empty()) out.push_back(item);
-    }
-    return out;
-  }
-
-  sdk::Status connect() {
-    logger_ = core::make_console_logger(kProgram, "warn");
-    host_ = std::make_unique<core::PluginHost>(logger_, core::PluginHost::default_plugin_dir());
-    options_.connect_timeout_ms = 3000;
-    auto transports = create_transports(*host_, {"transport-tcp"}, options_, nullptr);
-    if (!transports.ok()) return transports.status();
-    transports_ = std::move(transports).value();
-    std::vector<sdk::Transport*> raw;
-    for (auto& t : transports_) raw.push_back(t.get());
-    client_ = std::make_unique<core::RemotingClient>(raw);
-    return sdk::Status::ok();
-  }
-
-  ~AdminContext() {
-    client_.reset();
-    for (auto& t : transports_) t->stop();
-    transports_.clear();
-  }
-  AdminContext(const AdminContext&) = delete;
-  AdminContext& operator=(const AdminContext&) = delete;
-
-  // Sends to the first name server that answers.
-  sdk::Result<core::RemotingCommand> call_namesrv(const core::RemotingCommand& request) {
-    sdk::Status last(sdk::StatusCode::kUnavailable, "no name server address");
-    for (const auto& addr : namesrv_addrs()) {
-      auto copy = clone(request);
-      auto response = client_->invoke(addr, std::move(copy), kTimeoutMs);
-      if (response.ok()) return response;
-      last = response.status();
-    }
-    return last;
-  }
-
-  sdk::Result<core::RemotingCommand> call(const std::string& addr,
-                                          const core::RemotingCommand& request) {
-    return client_->invoke(addr, clone(request), kTimeoutMs);
-  }
-
-  static core::RemotingCommand clone(const core::RemotingCommand& request) {
-    core::RemotingCommand copy;
-    copy.code = request.code;
-    copy.language = request.language;
-    copy.version = request.version;
-    copy.flag = request.flag;
-    copy.remark = request.remark;
-    copy.ext_fields = request.ext_fields;
-    copy.serialize_type = request.serialize_type;
-    copy.body = sdk::Bytes::copy_of(request.body.view());
-    return copy;
-  }
-
- private:
-  CommandLine args_;
-  std::shared_ptr<spdlog::logger> logger_;
-  std::unique_ptr<core::PluginHost> host_;
-  sdk::TransportOptions options_;
-  std::vector<core::PluginObject<sdk::Transport>> transports_;
-  std::unique_ptr<core::RemotingClient> client_;
-};
-
-int fail(const std::string& message) {
-  print_error(kProgram, message);
-  return kExitRuntimeError;
-}
-
-int refused(const core::RemotingCommand& response) {
-  return fail("server answered " + std::string(core::response_code_name(response.code)) + " (" +
-              std::to_string(response.code) + "): " + response.remark.value_or(""));
-}
 
 int cluster_list(AdminContext& ctx) {
-  auto response =
-      ctx.call_namesrv(core::RemotingCommand::request(core::request_code::kGetBrokerClusterInfo));
-  if (!response.ok()) return fail(response.status().message());
-  if (response->code != core::response_code::kSuccess) return refused(response.value());
-  auto info = core::ClusterInfo::from_json(response->body.as_string_view());
-  if (!info.ok()) return fail("cannot read the cluster info: " + info.status().message());
-
+  auto info = ctx.cluster_info();
+  if (!info.ok()) return ctx.fail(info.status().message());
   std::printf("%-22s %-22s %-4s %-22s %-12s %-14s %-14s %s\n", "#Cluster Name", "#Broker Name",
               "#BID", "#Addr", "#Version", "#InTotalToday", "#OutTotalToday", "#Status");
   for (const auto& [cluster, names] : info->cluster_addr_table) {
@@ -171,42 +61,40 @@ int cluster_list(AdminContext& ctx) {
 
 int topic_list(AdminContext& ctx) {
   core::RemotingCommand request;
-  if (auto cluster = ctx.args().value("clusterName")) {
+  if (auto cluster = ctx.value("clusterName")) {
     request = core::RemotingCommand::request(core::request_code::kGetTopicsByCluster);
     request.set("cluster", *cluster);
   } else {
     request = core::RemotingCommand::request(core::request_code::kGetAllTopicListFromNameserver);
   }
   auto response = ctx.call_namesrv(request);
-  if (!response.ok()) return fail(response.status().message());
-  if (response->code != core::response_code::kSuccess) return refused(response.value());
+  if (!response.ok()) return ctx.fail(response.status().message());
+  if (response->code != core::response_code::kSuccess) return ctx.refused(response.value());
   auto list = core::TopicList::from_json(response->body.as_string_view());
-  if (!list.ok()) return fail("cannot read the topic list: " + list.status().message());
-  const auto& topics = list->topic_list;  // a sorted set
-  for (const auto& topic : topics) std::printf("%s\n", topic.c_str());
+  if (!list.ok()) return ctx.fail("cannot read the topic list: " + list.status().message());
+  for (const auto& topic : list->topic_list) std::printf("%s\n", topic.c_str());
   return 0;
 }
 
 int topic_route(AdminContext& ctx) {
-  auto topic = ctx.args().value("topic");
-  if (!topic) {
-    print_error(kProgram, "topicRoute needs -t TOPIC");
-    return kExitConfigError;
-  }
+  auto topic = ctx.value("topic");
+  if (!topic) return ctx.usage_error("topicRoute needs -t TOPIC");
   auto request = core::RemotingCommand::request(core::request_code::kGetRouteinfoByTopic);
   request.set("topic", *topic);
   auto response = ctx.call_namesrv(request);
-  if (!response.ok()) return fail(response.status().message());
-  if (response->code != core::response_code::kSuccess) return refused(response.value());
+  if (!response.ok()) return ctx.fail(response.status().message());
+  if (response->code != core::response_code::kSuccess) return ctx.refused(response.value());
   // Print the route as standard JSON (quoted keys), which every tool can read.
   auto route = core::TopicRouteData::from_json(response->body.as_string_view());
-  if (!route.ok()) return fail("cannot read the route: " + route.status().message());
+  if (!route.ok()) return ctx.fail("cannot read the route: " + route.status().message());
   std::printf("%s\n", route->to_json(core::IntKeyStyle::kQuoted).c_str());
   return 0;
 }
 
+namespace {
+
 int plugins(AdminContext&) {
-  auto logger = core::make_console_logger(kProgram, "warn");
+  auto logger = core::make_console_logger(kAdminProgram, "warn");
   core::PluginHost host(logger, core::PluginHost::default_plugin_dir());
   std::printf("plugin directory: %s\n", host.plugin_dir().string().c_str());
   for (const auto& plugin : host.discover()) {
@@ -221,42 +109,151 @@ int plugins(AdminContext&) {
   return 0;
 }
 
+// Option specs shared by several commands. Letters follow RocketMQ's mqadmin, which gives
+// some letters different meanings per command (-c: cluster, tags or count; -p: perm or body).
+OptionSpec opt_namesrv() {
+  return {'n', "namesrvAddr", true, "ADDR", "name server addresses, ';'-separated"};
+}
+OptionSpec opt_topic(bool required = true) {
+  return {'t', "topic", true, "TOPIC", required ? "topic name (required)" : "topic name"};
+}
+OptionSpec opt_cluster() { return {'c', "clusterName", true, "CLUSTER", "cluster name"}; }
+OptionSpec opt_broker() { return {'b', "brokerAddr", true, "ADDR", "broker address ip:port"}; }
+OptionSpec opt_group() { return {'g', "groupName", true, "GROUP", "consumer group (required)"}; }
+OptionSpec opt_help() { return {'h', "help", false, "", "show this help"}; }
+
 struct Command {
   const char* name;
+  const char* synopsis;
   const char* help;
+  std::vector<OptionSpec> specs;
   bool needs_client;
   std::function<int(AdminContext&)> run;
 };
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> list{
-      {"clusterList", "list the clusters and their brokers (-n)", true, cluster_list},
-      {"topicList", "list every topic, or a cluster's (-n [-c CLUSTER])", true, topic_list},
-      {"topicRoute", "show a topic's route (-n -t TOPIC)", true, topic_route},
-      {"plugins", "list the plugins this installation has", false, plugins},
+      {"clusterList",
+       "clusterList [-n ADDR]",
+       "list the clusters and their brokers",
+       {opt_namesrv(), opt_help()},
+       true,
+       cluster_list},
+      {"topicList",
+       "topicList [-n ADDR] [-c CLUSTER]",
+       "list every topic, or a cluster's",
+       {opt_namesrv(), opt_cluster(), opt_help()},
+       true,
+       topic_list},
+      {"topicRoute",
+       "topicRoute [-n ADDR] -t TOPIC",
+       "show a topic's route",
+       {opt_namesrv(), opt_topic(), opt_help()},
+       true,
+       topic_route},
+      {"topicStatus",
+       "topicStatus [-n ADDR] -t TOPIC",
+       "min/max offset of every queue of a topic",
+       {opt_namesrv(), opt_topic(), opt_help()},
+       true,
+       topic_status},
+      {"updateTopic",
+       "updateTopic [-n ADDR] (-b ADDR | -c CLUSTER) -t TOPIC [-r N] [-w N] [-p PERM]",
+       "create or update a topic on a broker or on every master of a cluster",
+       {opt_namesrv(),
+        opt_broker(),
+        opt_cluster(),
+        opt_topic(),
+        {'r', "readQueueNums", true, "N", "read queues (default 8)"},
+        {'w', "writeQueueNums", true, "N", "write queues (default 8)"},
+        {'p', "perm", true, "PERM", "permission: 2 write, 4 read, 6 both (default 6)"},
+        {'o', "order", true, "BOOL", "ordered topic (default false)"},
+        opt_help()},
+       true,
+       update_topic},
+      {"deleteTopic",
+       "deleteTopic [-n ADDR] -c CLUSTER -t TOPIC",
+       "delete a topic from a cluster's masters and from every name server",
+       {opt_namesrv(), opt_cluster(), opt_topic(), opt_help()},
+       true,
+       delete_topic},
+      {"updateSubGroup",
+       "updateSubGroup [-n ADDR] (-b ADDR | -c CLUSTER) -g GROUP [-q N] [-r N]",
+       "create or update a subscription group",
+       {opt_namesrv(),
+        opt_broker(),
+        opt_cluster(),
+        opt_group(),
+        {'q', "retryQueueNums", true, "N", "retry queues (default 1)"},
+        {'r', "retryMaxTimes", true, "N", "retries before the DLQ (default 16)"},
+        {'s', "consumeEnable", true, "BOOL", "consumption allowed (default true)"},
+        opt_help()},
+       true,
+       update_sub_group},
+      {"consumerProgress",
+       "consumerProgress [-n ADDR] -g GROUP",
+       "per queue: broker offset, consumer offset and the difference",
+       {opt_namesrv(), opt_group(), opt_help()},
+       true,
+       consumer_progress},
+      {"sendMessage",
+       "sendMessage [-n ADDR] -t TOPIC -p BODY [-k KEYS] [-c TAGS]",
+       "send one message",
+       {opt_namesrv(),
+        opt_topic(),
+        {'p', "body", true, "BODY", "message body (required)"},
+        {'k', "keys", true, "KEYS", "message keys"},
+        {'c', "tags", true, "TAGS", "message tag"},
+        opt_help()},
+       false,
+       send_message},
+      {"consumeMessage",
+       "consumeMessage [-n ADDR] -t TOPIC [-g GROUP] [-c COUNT] [-b BROKER]",
+       "pull a topic's messages from the start of every queue and print them",
+       {opt_namesrv(),
+        opt_topic(),
+        {'g', "consumerGroup", true, "GROUP", "consumer group (default TOOLS_CONSUMER)"},
+        {'c', "count", true, "N", "stop after N messages (default 128)"},
+        {'b', "brokerName", true, "NAME", "only this broker's queues"},
+        opt_help()},
+       false,
+       consume_message},
+      {"queryMsgById",
+       "queryMsgById [-n ADDR] -i MSGID",
+       "show a message by its offset msg id",
+       {opt_namesrv(), {'i', "msgId", true, "MSGID", "offset message id (required)"}, opt_help()},
+       true,
+       query_msg_by_id},
+      {"brokerStatus",
+       "brokerStatus [-n ADDR] -b ADDR",
+       "a broker's runtime table",
+       {opt_namesrv(), opt_broker(), opt_help()},
+       true,
+       broker_status},
+      {"getBrokerConfig",
+       "getBrokerConfig [-n ADDR] -b ADDR",
+       "a broker's configuration",
+       {opt_namesrv(), opt_broker(), opt_help()},
+       true,
+       get_broker_config},
+      {"plugins",
+       "plugins",
+       "list the plugins this installation has",
+       {opt_help()},
+       false,
+       plugins},
   };
   return list;
-}
-
-const std::vector<OptionSpec>& option_specs() {
-  static const std::vector<OptionSpec> specs{
-      {'n', "namesrvAddr", true, "ADDR", "name server addresses, ';'-separated"},
-      {'t', "topic", true, "TOPIC", "topic name"},
-      {'c', "clusterName", true, "CLUSTER", "cluster name"},
-      {'b', "brokerAddr", true, "ADDR", "broker address"},
-      {'h', "help", false, "", "show this help"},
-  };
-  return specs;
 }
 
 std::string usage() {
   std::string text = "usage: mqadmin <command> [options]\ncommands:\n";
   for (const auto& c : commands()) {
     std::string name = c.name;
-    name.resize(16, ' ');
+    name.resize(18, ' ');
     text += "  " + name + c.help + "\n";
   }
-  return text + CommandLine::usage("mqadmin", "<command>", option_specs());
+  return text + "run 'mqadmin <command> -h' for a command's options\n";
 }
 
 }  // namespace
@@ -270,18 +267,30 @@ int run_admin(int argc, char** argv) {
   auto command = std::find_if(commands().begin(), commands().end(),
                               [&](const Command& c) { return name == c.name; });
   if (command == commands().end()) {
-    print_error(kProgram, "unknown command '" + name + "'; run 'mqadmin help' for the list");
+    print_error(kAdminProgram, "unknown command '" + name + "'; run 'mqadmin help' for the list");
     return kExitConfigError;
   }
-  auto args = CommandLine::parse(option_specs(), argc, argv, 2);
+  const std::string command_usage =
+      CommandLine::usage("mqadmin", command->synopsis, command->specs);
+  auto args = CommandLine::parse(command->specs, argc, argv, 2);
   if (!args.ok()) {
-    print_error(kProgram, args.status().message());
+    print_error(kAdminProgram, args.status().message());
+    std::cerr << command_usage;
     return kExitConfigError;
   }
-  AdminContext ctx(std::move(args).value());
+  if (args->has("help")) {
+    std::cout << command->help << "\n" << command_usage;
+    return 0;
+  }
+  if (!args->positional().empty()) {
+    print_error(kAdminProgram, "unexpected argument '" + args->positional().front() + "'");
+    std::cerr << command_usage;
+    return kExitConfigError;
+  }
+  AdminContext ctx(std::move(args).value(), command_usage);
   if (command->needs_client) {
     if (auto status = ctx.connect(); !status) {
-      print_error(kProgram, status.message());
+      print_error(kAdminProgram, status.message());
       return kExitConfigError;
     }
   }

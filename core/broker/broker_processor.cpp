@@ -1,49 +1,104 @@
 #include "broker/broker_processor.h"
 
-#include "remoting/kv_table.h"
+#include "broker/consumer_manager.h"
+#include "broker/producer_manager.h"
+#include "broker/subscription_group_table.h"
 #include "remoting/request_code.h"
 #include "remoting/response_code.h"
 
 #include <spdlog/logger.h>
 
-#include <chrono>
-
 namespace mq::core {
-namespace {
 
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+BrokerProcessor::BrokerProcessor(BrokerContext& context)
+    : context_(context),
+      sender_(context),
+      puller_(context),
+      clients_(context, sender_),
+      admin_(context) {}
 
-// Names of the system topics a client may not create or send to (§3.2).
-bool is_system_topic(std::string_view topic) {
-  return topic == "SCHEDULE_TOPIC_XXXX" || topic == "RMQ_SYS_TRANS_HALF_TOPIC" ||
-         topic == "RMQ_SYS_TRANS_OP_HALF_TOPIC" || topic == "TRANS_CHECK_MAX_TIME_TOPIC" ||
-         topic == "SELF_TEST_TOPIC" || topic == "OFFSET_MOVED_EVENT";
-}
-
-}  // namespace
-
-BrokerProcessor::BrokerProcessor(const BrokerConfig& config, TopicConfigTable& topics,
-                                 sdk::MessageStore& store, std::shared_ptr<spdlog::logger> logger)
-    : config_(config),
-      topics_(topics),
-      store_(store),
-      logger_(std::move(logger)),
-      boot_timestamp_ms_(now_ms()) {}
-
-void BrokerProcessor::process(const Channel&, RemotingCommand request, Responder respond) {
+void BrokerProcessor::process(const Channel& channel, RemotingCommand request, Responder respond) {
+  namespace rc = request_code;
   switch (request.code) {
-    case request_code::kGetBrokerRuntimeInfo:
-      respond(runtime_info(request));
+    case rc::kSendMessage:
+    case rc::kSendMessageV2:
+    case rc::kSendBatchMessage:
+      sender_.send(channel, std::move(request), std::move(respond));
       return;
-    case request_code::kGetAllTopicConfig:
-      respond(all_topic_config(request));
+    case rc::kConsumerSendMsgBack:
+      sender_.send_back(channel, std::move(request), std::move(respond));
       return;
-    case request_code::kUpdateAndCreateTopic:
-      respond(update_and_create_topic(request));
+    case rc::kPullMessage:
+      puller_.pull(channel, std::move(request), std::move(respond));
+      return;
+    case rc::kHeartBeat:
+      respond(clients_.heartbeat(channel, request));
+      return;
+    case rc::kUnregisterClient:
+      respond(clients_.unregister_client(channel, request));
+      return;
+    case rc::kGetConsumerListByGroup:
+      respond(clients_.consumer_list(request));
+      return;
+    case rc::kQueryConsumerOffset:
+      respond(clients_.query_consumer_offset(request));
+      return;
+    case rc::kUpdateConsumerOffset:
+      respond(clients_.update_consumer_offset(request));
+      return;
+    case rc::kGetMaxOffset:
+      respond(clients_.max_offset(request));
+      return;
+    case rc::kGetMinOffset:
+      respond(clients_.min_offset(request));
+      return;
+    case rc::kSearchOffsetByTimestamp:
+      respond(clients_.search_offset(request));
+      return;
+    case rc::kGetEarliestMsgStoretime:
+      respond(clients_.earliest_store_time(request));
+      return;
+    case rc::kGetBrokerRuntimeInfo:
+      respond(admin_.runtime_info(request));
+      return;
+    case rc::kGetAllTopicConfig:
+      respond(admin_.all_topic_config(request));
+      return;
+    case rc::kUpdateAndCreateTopic:
+      respond(admin_.update_and_create_topic(request));
+      return;
+    case rc::kDeleteTopicInBroker:
+      respond(admin_.delete_topic(request));
+      return;
+    case rc::kGetTopicStatsInfo:
+      respond(admin_.topic_stats(request));
+      return;
+    case rc::kUpdateAndCreateSubscriptiongroup:
+      respond(admin_.update_group(request));
+      return;
+    case rc::kGetAllSubscriptiongroupConfig:
+      respond(admin_.all_groups(request));
+      return;
+    case rc::kDeleteSubscriptiongroup:
+      respond(admin_.delete_group(request));
+      return;
+    case rc::kGetConsumeStats:
+      respond(admin_.consume_stats(request));
+      return;
+    case rc::kGetBrokerConfig:
+      respond(admin_.broker_config(request));
+      return;
+    case rc::kViewMessageById:
+      respond(admin_.view_message(request));
+      return;
+    case rc::kQueryMessage:
+      respond(admin_.query_message(request));
+      return;
+    case rc::kGetAllConsumerOffset:
+      respond(admin_.all_consumer_offsets(request));
+      return;
+    case rc::kGetAllDelayOffset:
+      respond(admin_.all_delay_offsets(request));
       return;
     default:
       respond(RemotingCommand::response_to(
@@ -53,77 +108,16 @@ void BrokerProcessor::process(const Channel&, RemotingCommand request, Responder
   }
 }
 
-RemotingCommand BrokerProcessor::runtime_info(const RemotingCommand& request) {
-  KvTable table;
-  const auto now = now_ms();
-  table.table["brokerVersionDesc"] = "V4_9_7";
-  table.table["brokerVersion"] = std::to_string(kServerVersion);
-  table.table["bootTimestamp"] = std::to_string(boot_timestamp_ms_);
-  table.table["runtime"] = std::to_string((now - boot_timestamp_ms_) / 1000) + " s";
-  table.table["commitLogMaxOffset"] = std::to_string(store_.log_end().value());
-  table.table["commitLogMinOffset"] = "0";
-  table.table["remainHowManyDataToFlush"] =
-      std::to_string(store_.log_end() - store_.durable_end()) + " B";
-  table.table["brokerRole"] =
-      config_.replication.broker_role == sdk::BrokerRole::kSlave
-          ? "SLAVE"
-          : (config_.replication.broker_role == sdk::BrokerRole::kSyncMaster ? "SYNC_MASTER"
-                                                                             : "ASYNC_MASTER");
-  auto response = RemotingCommand::response_to(request, response_code::kSuccess);
-  response.body = sdk::Bytes::copy_of(table.to_json());
-  return response;
-}
-
-RemotingCommand BrokerProcessor::all_topic_config(const RemotingCommand& request) {
-  auto response = RemotingCommand::response_to(request, response_code::kSuccess);
-  response.body = sdk::Bytes::copy_of(topics_.snapshot().to_json());
-  return response;
-}
-
-RemotingCommand BrokerProcessor::update_and_create_topic(const RemotingCommand& request) {
-  if (config_.replication.broker_role == sdk::BrokerRole::kSlave) {
-    return RemotingCommand::response_to(request, response_code::kNoPermission,
-                                        "a slave broker does not accept topic changes");
-  }
-  auto topic_name = request.get("topic");
-  if (!topic_name || !valid_topic_name(*topic_name)) {
-    return RemotingCommand::response_to(
-        request, response_code::kSystemError,
-        "the topic name is invalid: 1..127 characters from A-Z a-z 0-9 % | _ -");
-  }
-  if (is_system_topic(*topic_name)) {
-    return RemotingCommand::response_to(
-        request, response_code::kSystemError,
-        "The topic[" + std::string(*topic_name) + "] is conflict with system topic.");
-  }
-  TopicConfig topic;
-  topic.topic_name = std::string(*topic_name);
-  topic.read_queue_nums = static_cast<std::int32_t>(request.get_int("readQueueNums").value_or(8));
-  topic.write_queue_nums = static_cast<std::int32_t>(request.get_int("writeQueueNums").value_or(8));
-  topic.perm = static_cast<std::int32_t>(request.get_int("perm").value_or(kPermRead | kPermWrite));
-  topic.topic_sys_flag = static_cast<std::int32_t>(request.get_int("topicSysFlag").value_or(0));
-  topic.order = request.get_bool("order").value_or(false);
-  if (auto filter = request.get("topicFilterType")) {
-    auto type = topic_filter_type_from_name(*filter);
-    if (!type) {
-      return RemotingCommand::response_to(request, response_code::kSystemError,
-                                          "topicFilterType must be SINGLE_TAG or MULTI_TAG");
+void BrokerProcessor::on_channel_close(const Channel& channel) {
+  for (const auto& group : context_.consumers.on_channel_closed(channel)) {
+    context_.logger->info("consumer connection {} of group {} closed", channel.peer, group);
+    auto config = context_.groups.find(group);
+    if (context_.config.notify_consumer_ids_changed_enable &&
+        (!config || config->notify_consumer_ids_changed_enable)) {
+      clients_.notify_consumer_ids_changed(group);
     }
-    topic.topic_filter_type = *type;
   }
-  if (topic.read_queue_nums <= 0 || topic.write_queue_nums <= 0 || topic.read_queue_nums > 1024 ||
-      topic.write_queue_nums > 1024) {
-    return RemotingCommand::response_to(request, response_code::kSystemError,
-                                        "queue counts must be between 1 and 1024");
-  }
-  if (auto status = topics_.upsert(topic); !status) {
-    logger_->error("cannot save topic {}: {}", topic.topic_name, status.message());
-    return RemotingCommand::response_to(request, response_code::kSystemError, status.message());
-  }
-  logger_->info("topic {} created or updated: {} read / {} write queues, perm {}", topic.topic_name,
-                topic.read_queue_nums, topic.write_queue_nums, topic.perm);
-  if (on_topics_changed) on_topics_changed();
-  return RemotingCommand::response_to(request, response_code::kSuccess);
+  context_.producers.on_channel_closed(channel);
 }
 
 }  // namespace mq::core

@@ -18,6 +18,10 @@ std::string_view request_code_name(std::int32_t code) noexcept {
       return "UPDATE_AND_CREATE_TOPIC";
     case request_code::kGetAllTopicConfig:
       return "GET_ALL_TOPIC_CONFIG";
+    case request_code::kUpdateBrokerConfig:
+      return "UPDATE_BROKER_CONFIG";
+    case request_code::kGetBrokerConfig:
+      return "GET_BROKER_CONFIG";
     case request_code::kGetBrokerRuntimeInfo:
       return "GET_BROKER_RUNTIME_INFO";
     case request_code::kSearchOffsetByTimestamp:

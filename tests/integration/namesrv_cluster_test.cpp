@@ -57,7 +57,7 @@ class NamesrvClusterTest : public ::testing::Test {
 
   Namesrv& start_namesrv(const std::vector<std::string>& extra) {
     Namesrv n;
-    n.port = test::free_port();
+    n.port = test::free_port_block(1);
     std::vector<std::string> args{"-o", "listenPort=" + std::to_string(n.port),
                                   "-o", "listenAddress=127.0.0.1",
                                   "-o", "logDir=" + dir_.path()};

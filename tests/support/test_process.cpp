@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -103,6 +104,39 @@ int free_port() {
   int port = ntohs(addr.sin_port);
   close(fd);
   return port;
+}
+
+namespace {
+
+bool port_is_free(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_ANY);
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+  close(fd);
+  return ok;
+}
+
+}  // namespace
+
+int free_port_block(int count) {
+  static std::atomic<int> next{0};
+  if (next.load() == 0) next = 20000 + (getpid() * 37) % 10000;
+  for (int attempt = 0; attempt < 2000; ++attempt) {
+    int base = next.fetch_add(count + 1);
+    if (base + count >= 32000) {
+      next = 20000;
+      continue;
+    }
+    bool all = true;
+    for (int p = base; p < base + count && all; ++p) all = port_is_free(p);
+    if (all) return base;
+  }
+  return free_port();
 }
 
 bool wait_for_port(int port, std::chrono::milliseconds timeout) {

@@ -35,6 +35,9 @@ class TempDir {
 
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int free_port();
+// The first of `count` consecutive ports that were all free a moment ago, chosen below the
+// kernel's ephemeral range (so outgoing connections of other tests cannot take them).
+int free_port_block(int count);
 // True once something accepts TCP connections on 127.0.0.1:port.
 bool wait_for_port(int port, std::chrono::milliseconds timeout);
 

@@ -1,0 +1,54 @@
+// MessageProperties: a message's properties string (remoting-protocol.md §5.3) as an ordered
+// list of name/value pairs: `name U+0001 value` entries separated by U+0002.
+//
+// parse() splits on U+0002 then at the first U+0001, dropping entries whose name or value is
+// empty (as Java does); to_string() writes no trailing separator (as Java >= 4.9.3).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace mq::core {
+
+// Property names the broker reads or writes (MessageConst).
+namespace property {
+inline constexpr std::string_view kTags = "TAGS";
+inline constexpr std::string_view kKeys = "KEYS";
+inline constexpr std::string_view kUniqueKey = "UNIQ_KEY";
+inline constexpr std::string_view kWait = "WAIT";
+inline constexpr std::string_view kDelay = "DELAY";
+inline constexpr std::string_view kRealTopic = "REAL_TOPIC";
+inline constexpr std::string_view kRealQueueId = "REAL_QID";
+inline constexpr std::string_view kRetryTopic = "RETRY_TOPIC";
+inline constexpr std::string_view kOriginMessageId = "ORIGIN_MESSAGE_ID";
+inline constexpr std::string_view kReconsumeTime = "RECONSUME_TIME";
+inline constexpr std::string_view kMaxReconsumeTimes = "MAX_RECONSUME_TIMES";
+inline constexpr std::string_view kTransactionPrepared = "TRAN_MSG";
+inline constexpr std::string_view kCluster = "CLUSTER";
+inline constexpr std::string_view kMinOffset = "MIN_OFFSET";
+inline constexpr std::string_view kMaxOffset = "MAX_OFFSET";
+}  // namespace property
+
+class MessageProperties {
+ public:
+  static MessageProperties parse(std::string_view text);
+
+  std::optional<std::string_view> get(std::string_view name) const;
+  // Replaces the value of `name`, or appends it.
+  void set(std::string_view name, std::string_view value);
+  void remove(std::string_view name);
+  bool empty() const noexcept { return entries_.empty(); }
+  const std::vector<std::pair<std::string, std::string>>& entries() const noexcept {
+    return entries_;
+  }
+
+  std::string to_string() const;
+
+ private:
+  std::vector<std::pair<std::string, std::string>> entries_;
+};
+
+}  // namespace mq::core

@@ -1,0 +1,48 @@
+// MessageWriter: stores messages through the store plugin and applies the replication
+// policy, then reports one RocketMQ response code (remoting-protocol.md §2.2).
+//
+// The completion runs once, on whichever thread completed the last step (inline for
+// ASYNC_FLUSH + ASYNC_MASTER; the store's flusher or the replication thread otherwise) and
+// must not block. After a message is stored, waiting pulls for its queue are woken.
+// Codes: SUCCESS, FLUSH_DISK_TIMEOUT, FLUSH_SLAVE_TIMEOUT, SLAVE_NOT_AVAILABLE (all "stored"),
+// MESSAGE_ILLEGAL, SERVICE_NOT_AVAILABLE (disk full, store stopped, slave), SYSTEM_ERROR.
+#pragma once
+
+#include "mq/sdk/store.h"
+
+#include "broker/broker_context.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace mq::core {
+
+struct PutOutcome {
+  std::int32_t code = 0;
+  std::string remark;
+  sdk::AppendResult result;
+  bool stored() const noexcept { return code == 0 || (code >= 10 && code <= 12); }
+};
+
+using PutCallback = std::function<void(const PutOutcome&)>;
+
+class MessageWriter {
+ public:
+  explicit MessageWriter(BrokerContext& context) : context_(context) {}
+
+  // `wait_for_replica`: false when the producer set WAIT=false.
+  void put(const sdk::MessageToAppend& message, bool wait_for_replica, PutCallback done);
+  void put_batch(const std::vector<sdk::MessageToAppend>& messages, bool wait_for_replica,
+                 PutCallback done);
+
+ private:
+  sdk::AppendCallback complete(std::string topic, std::int32_t queue_id, bool wait_for_replica,
+                               PutCallback done);
+  BrokerContext& context_;
+};
+
+// The RocketMQ response code for a store or replication status.
+std::int32_t response_code_for(const sdk::Status& status);
+
+}  // namespace mq::core

@@ -30,18 +30,11 @@ std::string find_in_path(const std::string& program) {
   return "";
 }
 
-TEST(AliOnsInterop, ProducesAndConsumesWithTagsKeysAndProperties) {
-  const std::string interop_dir = MQ_INTEROP_DIR;
-  ASSERT_TRUE(std::filesystem::exists(interop_dir + "/node_modules/ali-ons"))
-      << "ali-ons is not installed: run `npm ci` in tests/interop (scripts/test.sh does)";
-  const std::string node = find_in_path("node");
-  ASSERT_FALSE(node.empty()) << "node is not installed (scripts/install-deps.sh installs it)";
-
-  LocalCluster cluster;
-  ASSERT_TRUE(cluster.start_broker()) << cluster.broker_err();
-  // ali-ons never auto-creates topics: create it as an operator would with mqadmin.
+// Creates the topic as an operator would (ali-ons never auto-creates topics) and waits until
+// the name server routes it.
+void create_topic(LocalCluster& cluster, const std::string& topic) {
   auto create = core::RemotingCommand::request(core::request_code::kUpdateAndCreateTopic);
-  create.set("topic", "InteropTopic");
+  create.set("topic", topic);
   create.set("defaultTopic", "TBW102");
   create.set("readQueueNums", std::int64_t{4});
   create.set("writeQueueNums", std::int64_t{4});
@@ -53,13 +46,21 @@ TEST(AliOnsInterop, ProducesAndConsumesWithTagsKeysAndProperties) {
   bool routed = false;
   for (int i = 0; i < 100 && !routed; ++i) {
     auto route = core::RemotingCommand::request(core::request_code::kGetRouteinfoByTopic);
-    route.set("topic", "InteropTopic");
+    route.set("topic", topic);
     auto answer = cluster.call(cluster.namesrv_address(), std::move(route));
     routed = answer.ok() && answer->code == core::response_code::kSuccess;
     if (!routed) std::this_thread::sleep_for(50ms);
   }
   ASSERT_TRUE(routed);
+}
 
+void run_ali_ons(LocalCluster& cluster) {
+  const std::string interop_dir = MQ_INTEROP_DIR;
+  ASSERT_TRUE(std::filesystem::exists(interop_dir + "/node_modules/ali-ons"))
+      << "ali-ons is not installed: run `npm ci` in tests/interop (scripts/test.sh does)";
+  const std::string node = find_in_path("node");
+  ASSERT_FALSE(node.empty()) << "node is not installed (scripts/install-deps.sh installs it)";
+  create_topic(cluster, "InteropTopic");
   auto result =
       run_command(node, {interop_dir + "/interop.js", cluster.namesrv_address(), "InteropTopic"},
                   120s, interop_dir);
@@ -67,6 +68,39 @@ TEST(AliOnsInterop, ProducesAndConsumesWithTagsKeysAndProperties) {
                                  << "\nbroker: " << cluster.broker_err();
   std::printf("ali-ons: %s\n", result.out.c_str());
   EXPECT_NE(result.out.find("\"received\":6"), std::string::npos) << result.out;
+}
+
+TEST(AliOnsInterop, ProducesAndConsumesWithTagsKeysAndProperties) {
+  LocalCluster cluster;
+  ASSERT_TRUE(cluster.start_broker()) << cluster.broker_err();
+  run_ali_ons(cluster);
+}
+
+// The user guide's broker-a.properties as an operator would use it on one machine: name
+// server and store paths pointed here, ASYNC_MASTER (no slave runs in this test). ali-ons and
+// our own client (through mqadmin) both produce to and consume from it.
+TEST(UserGuideBroker, ServesAliOnsAndOurClient) {
+  LocalCluster cluster;
+  const std::string store = cluster.store_dir();
+  ASSERT_TRUE(cluster.start_broker(
+      {"-c", std::string(MQ_TEST_DATA_DIR) + "/user-guide/broker-a.properties", "-o",
+       "brokerRole=ASYNC_MASTER", "-o", "storePathCommitLog=" + store + "/commitlog", "-o",
+       "storePathConsumeQueue=" + store + "/consumequeue", "-o",
+       "storePathIndex=" + store + "/index", "-o", "storeCheckpoint=" + store + "/checkpoint", "-o",
+       "abortFile=" + store + "/abort"}))
+      << cluster.broker_err();
+  run_ali_ons(cluster);
+
+  create_topic(cluster, "GuideTopic");
+  const std::string mqadmin = bin_path("mqadmin");
+  auto sent = run_command(mqadmin, {"sendMessage", "-n", cluster.namesrv_address(), "-t",
+                                    "GuideTopic", "-p", "hello from the user guide", "-c", "TagA"});
+  ASSERT_EQ(sent.exit_code, 0) << sent.out << sent.err;
+  EXPECT_NE(sent.out.find("SEND_OK"), std::string::npos) << sent.out;
+  auto consumed = run_command(
+      mqadmin, {"consumeMessage", "-n", cluster.namesrv_address(), "-t", "GuideTopic", "-c", "1"});
+  ASSERT_EQ(consumed.exit_code, 0) << consumed.out << consumed.err;
+  EXPECT_NE(consumed.out.find("hello from the user guide"), std::string::npos) << consumed.out;
 }
 
 }  // namespace

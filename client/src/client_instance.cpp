@@ -231,6 +231,20 @@ std::optional<std::string> ClientInstance::broker_addr(const std::string& broker
   return addr->second;
 }
 
+std::optional<std::string> ClientInstance::readable_broker_addr(const std::string& broker_name,
+                                                                std::int64_t preferred_id) {
+  std::lock_guard lock(mu_);
+  auto broker = broker_table_.find(broker_name);
+  if (broker == broker_table_.end() || broker->second.empty()) return std::nullopt;
+  if (auto addr = broker->second.find(preferred_id); addr != broker->second.end()) {
+    return addr->second;
+  }
+  if (auto addr = broker->second.find(core::kMasterBrokerId); addr != broker->second.end()) {
+    return addr->second;
+  }
+  return broker->second.begin()->second;
+}
+
 std::vector<std::string> ClientInstance::broker_addrs(bool masters_only) {
   std::set<std::string> out;
   std::lock_guard lock(mu_);

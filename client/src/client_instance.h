@@ -93,6 +93,11 @@ class ClientInstance {
 
   // Addresses learned from routes. nullopt when the broker name (or that id) is unknown.
   std::optional<std::string> broker_addr(const std::string& broker_name, std::int64_t id = 0);
+  // The address of `preferred_id`, else the master's, else the lowest-id slave's: a broker
+  // name whose master is gone (its route lists only slaves) is still read from. nullopt when
+  // the broker name has no address at all.
+  std::optional<std::string> readable_broker_addr(const std::string& broker_name,
+                                                  std::int64_t preferred_id = 0);
   // Every master address, or every address (masters and slaves), of every known broker.
   std::vector<std::string> broker_addrs(bool masters_only);
 

@@ -75,10 +75,18 @@ sdk::Result<std::string> master_of(ClientInstance& instance, const MessageQueue&
                      "no master address known for broker " + queue.broker_name);
 }
 
+sdk::Result<std::string> readable_addr_of(ClientInstance& instance, const MessageQueue& queue) {
+  if (auto addr = instance.readable_broker_addr(queue.broker_name)) return *addr;
+  static_cast<void>(instance.route(queue.topic, true));
+  if (auto addr = instance.readable_broker_addr(queue.broker_name)) return *addr;
+  return sdk::Status(sdk::StatusCode::kNotFound,
+                     "no address known for broker " + queue.broker_name);
+}
+
 sdk::Result<std::int64_t> query_queue_offset(ClientInstance& instance, std::int32_t code,
                                              const MessageQueue& queue, const std::string& group,
                                              std::int64_t timestamp_ms) {
-  auto addr = master_of(instance, queue);
+  auto addr = readable_addr_of(instance, queue);
   if (!addr.ok()) return addr.status();
   auto request = ClientInstance::request(code);
   if (code == core::request_code::kQueryConsumerOffset) request.set("consumerGroup", group);
@@ -100,7 +108,7 @@ sdk::Result<std::int64_t> query_queue_offset(ClientInstance& instance, std::int3
 
 sdk::Status update_consumer_offset(ClientInstance& instance, const std::string& group,
                                    const MessageQueue& queue, std::int64_t offset, bool oneway) {
-  auto addr = master_of(instance, queue);
+  auto addr = readable_addr_of(instance, queue);
   if (!addr.ok()) return addr.status();
   auto request = ClientInstance::request(core::request_code::kUpdateConsumerOffset);
   request.set("consumerGroup", group);

@@ -41,17 +41,22 @@ sdk::Result<PullResult> interpret_pull_response(const core::RemotingCommand& res
                                                 std::int64_t* suggested_broker_id);
 
 // Sends an offset request (QUERY_CONSUMER_OFFSET, GET_MAX_OFFSET, GET_MIN_OFFSET,
-// SEARCH_OFFSET_BY_TIMESTAMP) for `queue` to its master and returns the `offset` field.
+// SEARCH_OFFSET_BY_TIMESTAMP) for `queue` to its master (its slave when the route lists no
+// master: a slave answers from the offsets it synced from the master) and returns the `offset`
+// field.
 // QUERY_NOT_FOUND gives -1. `group` is set for code 14 only, `timestamp_ms` for 29 only.
 sdk::Result<std::int64_t> query_queue_offset(ClientInstance& instance, std::int32_t code,
                                              const MessageQueue& queue, const std::string& group,
                                              std::int64_t timestamp_ms = 0);
 
-// UPDATE_CONSUMER_OFFSET for `queue`: one-way when `oneway`, else waits for the answer.
+// UPDATE_CONSUMER_OFFSET for `queue` to its master (else its slave, which accepts it without
+// storing it): one-way when `oneway`, else waits for the answer.
 sdk::Status update_consumer_offset(ClientInstance& instance, const std::string& group,
                                    const MessageQueue& queue, std::int64_t offset, bool oneway);
 
 // The master address of `queue`'s broker, refreshing the topic's route once if unknown.
 sdk::Result<std::string> master_of(ClientInstance& instance, const MessageQueue& queue);
+// As master_of(), but a broker name whose master is gone gives its slave's address.
+sdk::Result<std::string> readable_addr_of(ClientInstance& instance, const MessageQueue& queue);
 
 }  // namespace mq::client

@@ -90,7 +90,7 @@ sdk::Result<std::vector<MessageQueue>> PullConsumer::fetch_subscribe_queues(
 sdk::Result<PullResult> PullConsumer::pull(const MessageQueue& queue, const std::string& expression,
                                            std::int64_t offset, std::int32_t max_nums) {
   if (auto status = impl_->check_started(); !status) return status;
-  auto addr = master_of(impl_->instance_, queue);
+  auto addr = readable_addr_of(impl_->instance_, queue);
   if (!addr.ok()) return addr.status();
   const TagFilter filter = TagFilter::parse(expression);
   PullRequestSpec spec;

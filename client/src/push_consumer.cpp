@@ -354,8 +354,8 @@ class PushConsumer::Impl final : public core::RequestProcessor {
       spec.commit_offset = pq->commit_offset > 0 ? pq->commit_offset : 0;
       broker_id = pq->suggested_broker_id;
     }
-    auto addr = instance_.broker_addr(pq->queue.broker_name, broker_id);
-    if (!addr) addr = instance_.broker_addr(pq->queue.broker_name);
+    // The suggested broker id, else the master, else a slave (the master is gone).
+    auto addr = instance_.readable_broker_addr(pq->queue.broker_name, broker_id);
     if (!addr) {
       schedule_pull(pq, kPullRetryDelayMs);
       return;

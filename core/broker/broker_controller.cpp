@@ -110,6 +110,15 @@ sdk::Status BrokerController::start() {
     if (config_.identity.broker_id != 0 && !registrar_->master_ha_address().empty()) {
       plugins_.replication->set_master_address(registrar_->master_ha_address());
     }
+    if (context_->is_slave()) {
+      slave_sync_ = std::make_unique<SlaveSynchronizer>(config_, *client_, topics_, groups_,
+                                                        offsets_, logger_);
+      // The first sync runs off the main thread so a master that is down cannot delay the
+      // start; later ones follow every 10 s on the same timer thread (they never overlap).
+      auto sync = [this] { (void)slave_sync_->sync_all(registrar_->master_address()); };
+      timers_.after(0, sync);
+      timers_.every(config_.slave_sync_interval_ms, sync);
+    }
     const auto period =
         std::clamp<std::int64_t>(config_.register_name_server_period_ms, 10000, 60000);
     timers_.every(period, [this] {

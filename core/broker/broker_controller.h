@@ -6,9 +6,10 @@
 // Lifecycle (main thread): start() opens the store and the tables, starts replication and
 // the delay service, listens on listenPort (and the fast port listenPort - 2, which Java
 // clients up to 4.4 use) on every TCP transport, registers with the name servers and
-// schedules the periodic work. shutdown() unregisters, answers held pulls, stops the
-// transports (no more requests), then the delay service, saves the offsets, and stops
-// replication and the store. shutdown() is idempotent and run by the destructor.
+// schedules the periodic work; a slave then takes its master's topics, groups, consumer and
+// delay offsets (SlaveSynchronizer) once and every 10 s. shutdown() unregisters, answers held
+// pulls, stops the transports (no more requests), then the delay service, saves the offsets, and
+// stops replication and the store. shutdown() is idempotent and run by the destructor.
 #pragma once
 
 #include "broker/broker_context.h"
@@ -21,6 +22,7 @@
 #include "broker/producer_manager.h"
 #include "broker/pull_request_hold_service.h"
 #include "broker/schedule_message_service.h"
+#include "broker/slave_synchronizer.h"
 #include "broker/subscription_group_table.h"
 #include "broker/topic_config_table.h"
 #include "common/timer_service.h"
@@ -66,6 +68,7 @@ class BrokerController {
   std::unique_ptr<ScheduleMessageService> schedule_;
   std::unique_ptr<RemotingClient> client_;
   std::unique_ptr<NameServerRegistrar> registrar_;
+  std::unique_ptr<SlaveSynchronizer> slave_sync_;  // slaves only
   std::unique_ptr<BrokerProcessor> processor_;
   std::unique_ptr<RemotingServer> server_;
   TimerService timers_;

@@ -1,5 +1,7 @@
 #include "broker/pull_message_processor.h"
 
+#include "mq/sdk/stored_record.h"
+
 #include "broker/consumer_manager.h"
 #include "broker/consumer_offset_table.h"
 #include "broker/pull_request_hold_service.h"
@@ -8,6 +10,7 @@
 #include "remoting/response_code.h"
 
 #include <spdlog/logger.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -81,6 +84,24 @@ const char* status_name(sdk::ReadStatus status) {
 }
 
 }  // namespace
+
+bool PullMessageProcessor::consumer_lags_far_behind(
+    const std::vector<sdk::ByteView>& records) const {
+  if (records.empty()) return false;
+  sdk::record::StoredRecord last;
+  if (sdk::record::decode_record(records.back(), &last, false) != sdk::record::DecodeStatus::kOk) {
+    return false;
+  }
+  static const std::int64_t memory_bytes = [] {
+    const long pages = ::sysconf(_SC_PHYS_PAGES);
+    const long page_size = ::sysconf(_SC_PAGESIZE);
+    return pages > 0 && page_size > 0 ? static_cast<std::int64_t>(pages) * page_size
+                                      : std::int64_t{0};
+  }();
+  const std::int64_t behind =
+      context_.store.log_end().value() - (last.physical_offset + last.total_size);
+  return behind > memory_bytes / 100 * context_.config.access_message_in_memory_max_ratio;
+}
 
 void PullMessageProcessor::pull(const Channel&, RemotingCommand request, Responder respond) {
   process(std::make_shared<const RemotingCommand>(std::move(request)), std::move(respond), true,
@@ -211,6 +232,33 @@ void PullMessageProcessor::process(std::shared_ptr<const RemotingCommand> shared
       break;
   }
 
+  // Which broker id the consumer should pull this queue from next (§3.3). Without
+  // slaveReadEnable always the master. With it, the group's whichBrokerWhenConsumeSlowly when
+  // the consumer is far behind (see consumer_lags_far_behind()), else the group's brokerId.
+  std::int64_t suggest = 0;
+  if (context_.config.slave_read_enable) {
+    suggest = code == response_code::kSuccess && consumer_lags_far_behind(read.records)
+                  ? group_config->which_broker_when_consume_slowly
+                  : group_config->broker_id;
+  }
+  if (context_.is_slave()) {
+    // A slave never moves a consumer's offset unless offsetCheckInSlave: it may simply be
+    // behind its master, so "out of range" here is not evidence that the offset is wrong.
+    if (code == response_code::kPullOffsetMoved && !context_.config.offset_check_in_slave) {
+      code = response_code::kPullRetryImmediately;
+      next = offset;
+      suggest = group_config->broker_id;
+    }
+    // Without slaveReadEnable a slave sends consumers back to the master while it follows
+    // one (RocketMQ's rule). Once the replication link is down (the master is gone) it serves
+    // the pull itself, so consumers keep consuming while their master is down.
+    if (!context_.config.slave_read_enable && context_.replication.state().slave_attached) {
+      code = response_code::kPullRetryImmediately;
+      next = offset;
+      suggest = 0;
+    }
+  }
+
   if (code == response_code::kPullNotFound && allow_hold && (*sys_flag & kFlagSuspend) != 0) {
     const std::int64_t suspend_ms = context_.config.long_polling_enable
                                         ? request.get_int("suspendTimeoutMillis").value_or(15000)
@@ -225,7 +273,7 @@ void PullMessageProcessor::process(std::shared_ptr<const RemotingCommand> shared
     return;
   }
 
-  auto response = pull_response(request, code, next, min, max, 0, status_name(read.status));
+  auto response = pull_response(request, code, next, min, max, suggest, status_name(read.status));
   if (code == response_code::kSuccess) {
     std::size_t total = 0;
     for (const auto& record : read.records) total += record.size();

@@ -310,7 +310,8 @@ void SendMessageProcessor::send(const Channel& channel, RemotingCommand request,
       respond(error(request, response_code::kMessageIllegal, why));
       return;
     }
-    const std::string shared = properties.to_string();
+    // The header's properties apply to every message of the batch that lacks them.
+    const MessageProperties& shared = properties;
     std::vector<std::string> item_properties;
     item_properties.reserve(items->size());
     std::vector<sdk::MessageToAppend> batch;
@@ -323,7 +324,7 @@ void SendMessageProcessor::send(const Channel& channel, RemotingCommand request,
         return;
       }
       MessageProperties merged = MessageProperties::parse(item.properties);
-      for (const auto& [name, value] : MessageProperties::parse(shared).entries()) {
+      for (const auto& [name, value] : shared.entries()) {
         if (!merged.get(name)) merged.set(name, value);
       }
       item_properties.push_back(merged.to_string());

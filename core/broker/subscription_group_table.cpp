@@ -69,6 +69,64 @@ std::string SubscriptionGroupTable::file_path() const {
       .string();
 }
 
+sdk::Status SubscriptionGroupTable::parse_table(std::string_view text, Table& table,
+                                                DataVersion& version) {
+  auto corrupt = [](const std::string& what) {
+    return sdk::Status(sdk::StatusCode::kCorruption, what);
+  };
+  table.clear();
+  version = DataVersion{};
+  auto parsed = parse_json(text);
+  if (!parsed.ok()) return corrupt(parsed.status().message());
+  if (!parsed->is_object()) return corrupt("expected a JSON object");
+  const JsonValue* groups = parsed->find("subscriptionGroupTable");
+  const JsonValue* version_value = parsed->find("dataVersion");
+  if (groups != nullptr && !groups->is_null() && !groups->is_object()) {
+    return corrupt("subscriptionGroupTable is not an object");
+  }
+  if (version_value != nullptr && !version_value->is_null()) {
+    auto parsed_version = DataVersion::from_json_value(*version_value);
+    if (!parsed_version.ok()) return corrupt(parsed_version.status().message());
+    version = *parsed_version;
+  }
+  if (groups != nullptr && groups->is_object()) {
+    for (const auto& member : groups->members()) {
+      if (member.value.is_null()) continue;
+      auto config = SubscriptionGroupConfig::from_json_value(member.value);
+      if (!config.ok()) {
+        table.clear();
+        version = DataVersion{};
+        return corrupt("subscriptionGroupTable[" + member.key + "]: " + config.status().message());
+      }
+      // The key is what Java looks groups up by; keep the name consistent with it.
+      config->group_name = member.key;
+      table.insert_or_assign(member.key, std::move(*config));
+    }
+  }
+  return sdk::Status::ok();
+}
+
+sdk::Result<bool> SubscriptionGroupTable::replace_from_json(std::string_view body) {
+  Table table;
+  DataVersion version;
+  if (auto status = parse_table(body, table, version); !status) {
+    return sdk::Status(sdk::StatusCode::kCorruption,
+                       "not a subscription group table: " + status.message());
+  }
+  for (std::string_view name : kSystemSubscriptionGroups) {
+    SubscriptionGroupConfig config;
+    config.group_name = std::string(name);
+    table.try_emplace(config.group_name, std::move(config));
+  }
+  std::lock_guard lock(mu_);
+  if (table == table_ && version == data_version_) return false;
+  table_ = std::move(table);
+  data_version_ = version;
+  dirty_ = true;
+  if (auto status = persist_locked(); !status) return status;
+  return true;
+}
+
 sdk::Status SubscriptionGroupTable::load() {
   std::lock_guard lock(mu_);
   const std::string path = file_path();
@@ -82,43 +140,11 @@ sdk::Status SubscriptionGroupTable::load() {
   if (!text.ok()) {
     status = text.status();
   } else if (text->has_value()) {
-    auto corrupt = [&](const std::string& what) {
-      return sdk::Status(sdk::StatusCode::kCorruption,
-                         path + " is not a subscription group table: " + what +
-                             "; restore it from a backup or move it away to start with defaults");
-    };
-    auto parsed = parse_json(**text);
-    const JsonValue* groups = parsed.ok() ? parsed->find("subscriptionGroupTable") : nullptr;
-    const JsonValue* version = parsed.ok() ? parsed->find("dataVersion") : nullptr;
-    if (!parsed.ok()) {
-      status = corrupt(parsed.status().message());
-    } else if (!parsed->is_object()) {
-      status = corrupt("expected a JSON object");
-    } else if (groups != nullptr && !groups->is_null() && !groups->is_object()) {
-      status = corrupt("subscriptionGroupTable is not an object");
-    } else {
-      if (version != nullptr && !version->is_null()) {
-        auto parsed_version = DataVersion::from_json_value(*version);
-        if (!parsed_version.ok()) {
-          status = corrupt(parsed_version.status().message());
-        } else {
-          data_version_ = *parsed_version;
-        }
-      }
-      if (status.is_ok() && groups != nullptr && groups->is_object()) {
-        for (const auto& member : groups->members()) {
-          if (member.value.is_null()) continue;
-          auto config = SubscriptionGroupConfig::from_json_value(member.value);
-          if (!config.ok()) {
-            status =
-                corrupt("subscriptionGroupTable[" + member.key + "]: " + config.status().message());
-            break;
-          }
-          // The key is what Java looks groups up by; keep the name consistent with it.
-          config->group_name = member.key;
-          table_.insert_or_assign(member.key, std::move(*config));
-        }
-      }
+    status = parse_table(**text, table_, data_version_);
+    if (!status.is_ok()) {
+      status = sdk::Status(sdk::StatusCode::kCorruption,
+                           path + " is not a subscription group table: " + status.message() +
+                               "; restore it from a backup or move it away to start with defaults");
     }
     if (!status.is_ok()) {
       table_.clear();

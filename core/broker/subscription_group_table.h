@@ -98,6 +98,13 @@ class SubscriptionGroupTable {
   // unknown group is OK and writes nothing. Write failures as for upsert().
   sdk::Status remove(std::string_view group);
 
+  // Slave metadata sync: replaces every group and the DataVersion with those of `body` (a
+  // master's GET_ALL_SUBSCRIPTIONGROUP_CONFIG answer, the format of to_json()), keeps the
+  // system groups, and persists. Returns false and writes nothing when the table already
+  // held exactly that; true after a replacement. kCorruption naming the problem leaves the
+  // table unchanged; write failures as for upsert() (the new table stays in memory).
+  sdk::Result<bool> replace_from_json(std::string_view body);
+
   // Writes the file if a change since the last successful write has not reached it yet;
   // OK and no I/O otherwise. Write failures as for upsert().
   sdk::Status persist();
@@ -116,6 +123,9 @@ class SubscriptionGroupTable {
  private:
   using Table = std::map<std::string, SubscriptionGroupConfig, std::less<>>;
 
+  // Parses the file format into `table` and `version` (both cleared first, and left empty on
+  // failure). kCorruption naming the problem, without the file name.
+  static sdk::Status parse_table(std::string_view text, Table& table, DataVersion& version);
   std::string to_json_locked() const;
   sdk::Status persist_locked();
   // Bumps the DataVersion, marks the table dirty and persists.

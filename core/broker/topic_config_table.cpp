@@ -120,6 +120,16 @@ TopicConfigSerializeWrapper TopicConfigTable::snapshot() const {
   return table_;
 }
 
+sdk::Result<bool> TopicConfigTable::replace_all(const TopicConfigSerializeWrapper& table) {
+  std::lock_guard lock(mu_);
+  TopicConfigSerializeWrapper previous = std::move(table_);
+  table_ = table;
+  add_system_topics_locked();
+  if (table_ == previous) return false;
+  if (auto status = persist_locked(); !status) return status;
+  return true;
+}
+
 sdk::Status TopicConfigTable::persist_locked() const {
   const std::filesystem::path path = file_path();
   std::error_code ec;

@@ -33,6 +33,12 @@ class TopicConfigTable {
   sdk::Status remove(std::string_view topic);
   TopicConfigSerializeWrapper snapshot() const;
 
+  // Slave metadata sync: makes the table `table` (topics and DataVersion, as RocketMQ's slave
+  // takes its master's) plus any missing system topic, and persists. Returns false and writes
+  // nothing when that is what the table already held; true after a replacement; kIoError when
+  // the write failed (the new table is kept in memory either way).
+  sdk::Result<bool> replace_all(const TopicConfigSerializeWrapper& table);
+
   std::string file_path() const;
 
  private:

@@ -56,9 +56,12 @@ struct BrokerConfig {
   std::int32_t broker_permission = 6;                         // brokerPermission
   bool long_polling_enable = true;                            // longPollingEnable
   bool slave_read_enable = false;                             // slaveReadEnable
+  bool offset_check_in_slave = false;                         // offsetCheckInSlave
+  std::int32_t access_message_in_memory_max_ratio = 40;       // accessMessageInMemoryMaxRatio
   bool notify_consumer_ids_changed_enable = true;             // notifyConsumerIdsChangedEnable
   std::int64_t register_name_server_period_ms = 30000;        // registerNameServerPeriod
   bool force_register = true;                                 // forceRegister
+  std::int64_t slave_sync_interval_ms = 10000;                // slaveSyncInterval (our key)
   bool trace_topic_enable = false;                            // traceTopicEnable
   std::int64_t default_query_max_num = 32;                    // defaultQueryMaxNum
   std::int64_t max_transfer_count_on_message_in_memory = 32;  // maxTransferCountOnMessageInMemory

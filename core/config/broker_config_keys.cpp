@@ -282,12 +282,27 @@ void add_broker_behaviour_keys(KeyTable<BrokerConfig>& t) {
       {"slaveReadEnable", "false", "let consumers read from a slave while the master is busy"},
       [](auto& c) -> auto& { return c.slave_read_enable; }));
   t.add(K::boolean(
+      {"offsetCheckInSlave", "false",
+       "let a slave correct a consumer's out-of-range offset (else it answers "
+       "PULL_RETRY_IMMEDIATELY and leaves the offset alone)"},
+      [](auto& c) -> auto& { return c.offset_check_in_slave; }));
+  t.add(K::integer(
+      {"accessMessageInMemoryMaxRatio", "40",
+       "with slaveReadEnable: a consumer further behind the log end than this % of RAM is "
+       "sent to whichBrokerWhenConsumeSlowly"},
+      0, 100, [](auto& c) -> auto& { return c.access_message_in_memory_max_ratio; }));
+  t.add(K::boolean(
       {"notifyConsumerIdsChangedEnable", "true",
        "tell consumers to rebalance when their group changes"},
       [](auto& c) -> auto& { return c.notify_consumer_ids_changed_enable; }));
   t.add(K::clamped_integer(
       {"registerNameServerPeriod", "30000", "ms between registrations with every name server"},
       10000, 60000, [](auto& c) -> auto& { return c.register_name_server_period_ms; }));
+  // A constant (10 s) in RocketMQ; a key here so tests can shorten it.
+  t.add(K::integer(
+      {"slaveSyncInterval", "10000",
+       "ms between a slave's copies of its master's topics, groups and offsets"},
+      100, 3600000, [](auto& c) -> auto& { return c.slave_sync_interval_ms; }));
   t.add(K::boolean(
       {"forceRegister", "true",
        "register in full every time instead of asking whether anything changed"},
@@ -369,8 +384,7 @@ void add_ignored_broker_keys(KeyTable<BrokerConfig>& t) {
        {"useReentrantLockWhenPutMessage", "debugLockEnable", "warmMapedFileEnable",
         "flushLeastPagesWhenWarmMapedFile", "flushCommitLogTimed", "flushDelayOffsetInterval",
         "putMsgIndexHightWater", "maxMsgsNumBatch", "messageIndexSafe", "duplicationEnable",
-        "diskFallRecorded", "offsetCheckInSlave", "accessMessageInMemoryMaxRatio",
-        "maxTransferBytesOnMessageInDisk", "maxTransferCountOnMessageInDisk",
+        "diskFallRecorded", "maxTransferBytesOnMessageInDisk", "maxTransferCountOnMessageInDisk",
         "transferMsgByHeap"}) {
     t.add(K::ignored(name, kStoreInternals));
   }

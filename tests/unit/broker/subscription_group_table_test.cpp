@@ -281,3 +281,62 @@ TEST(SubscriptionGroupTable, ConcurrentUseFromSeveralThreads) {
 
 }  // namespace
 }  // namespace mq::core
+
+namespace mq::core {
+namespace {
+
+TEST(SubscriptionGroupTable, ReplaceFromJsonTakesTheMastersGroupsAndVersion) {
+  mq::test::TempDir master_dir, slave_dir;
+  const BrokerConfig master_config = test::config_in(master_dir.path());
+  const BrokerConfig slave_config = test::config_in(slave_dir.path());
+  SubscriptionGroupTable master(master_config), slave(slave_config);
+  ASSERT_TRUE(master.load().is_ok());
+  ASSERT_TRUE(slave.load().is_ok());
+  ASSERT_TRUE(master.upsert({.group_name = "CG", .retry_max_times = 3}).is_ok());
+  ASSERT_TRUE(slave.upsert({.group_name = "SLAVE_ONLY"}).is_ok());
+
+  auto replaced = slave.replace_from_json(master.to_json());
+  ASSERT_TRUE(replaced.ok()) << replaced.status().to_string();
+  EXPECT_TRUE(*replaced);
+  EXPECT_EQ(slave.snapshot(), master.snapshot());
+  EXPECT_EQ(slave.data_version(), master.data_version());
+  EXPECT_FALSE(slave.find("SLAVE_ONLY").has_value());
+  EXPECT_EQ(slave.find("CG")->retry_max_times, 3);
+  // Persisted: a fresh table reads the same from the slave's file.
+  SubscriptionGroupTable reloaded(slave_config);
+  ASSERT_TRUE(reloaded.load().is_ok());
+  EXPECT_EQ(reloaded.snapshot(), master.snapshot());
+
+  // The same body again is no change and writes nothing.
+  std::filesystem::remove(slave.file_path());
+  replaced = slave.replace_from_json(master.to_json());
+  ASSERT_TRUE(replaced.ok());
+  EXPECT_FALSE(*replaced);
+  EXPECT_FALSE(std::filesystem::exists(slave.file_path()));
+}
+
+TEST(SubscriptionGroupTable, ReplaceFromJsonKeepsSystemGroupsAndRefusesGarbage) {
+  mq::test::TempDir dir;
+  const BrokerConfig config = test::config_in(dir.path());
+  SubscriptionGroupTable table(config);
+  ASSERT_TRUE(table.load().is_ok());
+  ASSERT_TRUE(table.upsert({.group_name = "CG"}).is_ok());
+  const auto before = table.snapshot();
+  for (std::string_view bad : {"not json", "[1]", R"({"subscriptionGroupTable":[1]})",
+                               R"({"subscriptionGroupTable":{"G":{"retryMaxTimes":[1]}}})"}) {
+    auto replaced = table.replace_from_json(bad);
+    ASSERT_FALSE(replaced.ok()) << bad;
+    EXPECT_EQ(replaced.status().code(), sdk::StatusCode::kCorruption) << bad;
+    EXPECT_EQ(table.snapshot(), before) << bad;
+  }
+  auto replaced = table.replace_from_json(
+      R"({"dataVersion":{"counter":7,"timestamp":1},"subscriptionGroupTable":{"G":{}}})");
+  ASSERT_TRUE(replaced.ok()) << replaced.status().to_string();
+  EXPECT_EQ(table.data_version().counter, 7);
+  EXPECT_EQ(table.find("G")->group_name, "G");
+  EXPECT_FALSE(table.find("CG").has_value());
+  EXPECT_EQ(table.snapshot().size(), kSystemSubscriptionGroups.size() + 1);
+}
+
+}  // namespace
+}  // namespace mq::core

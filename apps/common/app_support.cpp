@@ -1,5 +1,7 @@
 #include "common/app_support.h"
 
+#include "net/local_socket.h"
+
 #include <cstdio>
 
 namespace mq::apps {
@@ -50,8 +52,9 @@ sdk::Result<std::vector<core::PluginObject<sdk::Transport>>> create_transports(
 }
 
 sdk::Result<std::string> listen_address_for(const sdk::Transport& transport, const std::string& ip,
-                                            std::int32_t port) {
+                                            std::int32_t port, const std::string& unix_socket_dir) {
   if (transport.scheme() == "tcp") return ip + ":" + std::to_string(port);
+  if (transport.scheme() == "unix") return core::local_socket_address(unix_socket_dir, port);
   return sdk::Status(sdk::StatusCode::kInvalidArgument, "transport scheme '" +
                                                             std::string(transport.scheme()) +
                                                             "' has no listen address configured");

@@ -35,8 +35,9 @@ sdk::Result<std::vector<core::PluginObject<sdk::Transport>>> create_transports(
     core::PluginHost& host, const std::vector<std::string>& names,
     const sdk::TransportOptions& options, const sdk::BrokerIdentity* broker);
 
-// The listen address a transport gets: "ip:port" for tcp; other schemes need their own key.
+// The listen address a transport gets: "ip:port" for tcp, the host's socket
+// unix:<unix_socket_dir>/rocketmq-<port>.sock for unix (core/net/local_socket.h).
 sdk::Result<std::string> listen_address_for(const sdk::Transport& transport, const std::string& ip,
-                                            std::int32_t port);
+                                            std::int32_t port, const std::string& unix_socket_dir);
 
 }  // namespace mq::apps

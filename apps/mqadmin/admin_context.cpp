@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <sstream>
 
 namespace mq::apps {
@@ -54,7 +55,12 @@ sdk::Status AdminContext::connect() {
   logger_ = core::make_console_logger(kAdminProgram, "warn");
   host_ = std::make_unique<core::PluginHost>(logger_, core::PluginHost::default_plugin_dir());
   options_.connect_timeout_ms = 3000;
-  auto transports = create_transports(*host_, {"transport-tcp"}, options_, nullptr);
+  // TCP always; Unix sockets too when installed, so `-n unix:/path` and `-b unix:/path` work.
+  std::vector<std::string> names{"transport-tcp"};
+  if (std::filesystem::exists(host_->plugin_dir() / "transport-uds.so")) {
+    names.push_back("transport-uds");
+  }
+  auto transports = create_transports(*host_, names, options_, nullptr);
   if (!transports.ok()) return transports.status();
   transports_ = std::move(transports).value();
   std::vector<sdk::Transport*> raw;

@@ -95,8 +95,8 @@ int run(int argc, char** argv) {
   {
     core::NamesrvService service(config.value(), logger.value());
     for (auto& transport : transports.value()) {
-      auto address =
-          apps::listen_address_for(*transport, config->listen_address, config->listen_port);
+      auto address = apps::listen_address_for(*transport, config->listen_address,
+                                              config->listen_port, config->unix_socket_dir);
       if (!address.ok()) {
         apps::print_error(kProgram, address.status().message());
         return apps::kExitConfigError;

@@ -3,6 +3,7 @@
 #include "message_codec.h"
 
 #include "common/logging.h"
+#include "net/local_socket.h"
 #include "remoting/request_code.h"
 #include "remoting/response_code.h"
 #include "remoting/topic_config.h"
@@ -94,8 +95,27 @@ sdk::Status ClientInstance::start() {
   auto transport = host_->create<sdk::Transport>(library.value(), std::move(config));
   if (!transport.ok()) return transport.status();
   transport_ = std::move(transport).value();
-  remoting_ = std::make_unique<core::RemotingClient>(std::vector<sdk::Transport*>{transport_.get()},
-                                                     push_processor_);
+  std::vector<sdk::Transport*> transports{transport_.get()};
+  // Unix sockets for servers on this host: only when the plugin is installed; never required.
+  if (!options_.unix_socket_dir.empty() && options_.transport_plugin != "transport-uds" &&
+      std::filesystem::exists(dir / "transport-uds.so")) {
+    auto uds = host_->load("transport-uds", sdk::Seam::kTransport, "transportPlugins");
+    if (uds.ok()) {
+      sdk::PluginConfig uds_config;
+      uds_config.transport = &transport_options_;
+      auto created = host_->create<sdk::Transport>(uds.value(), std::move(uds_config));
+      if (created.ok()) {
+        local_transport_ = std::move(created).value();
+        transports.push_back(local_transport_.get());
+      }
+    }
+  }
+  remoting_ = std::make_unique<core::RemotingClient>(transports, push_processor_);
+  if (local_transport_) {
+    remoting_->set_dial_address_mapper([dir = options_.unix_socket_dir](std::string_view address) {
+      return core::prefer_local_socket(address, dir);
+    });
+  }
   return sdk::Status::ok();
 }
 
@@ -103,7 +123,9 @@ void ClientInstance::stop() {
   scheduler_.stop();
   remoting_.reset();
   if (transport_) transport_->stop();
+  if (local_transport_) local_transport_->stop();
   transport_.reset();
+  local_transport_.reset();
 }
 
 core::RemotingCommand ClientInstance::request(std::int32_t code) {

@@ -43,6 +43,9 @@ struct InstanceOptions {
   std::string plugin_dir;
   std::string transport_plugin = "transport-tcp";
   std::int64_t rpc_timeout_ms = 3000;
+  // When the server is on this host and serves a Unix socket in this directory, use it
+  // (core/net/local_socket.h). Empty = always TCP.
+  std::string unix_socket_dir = "/tmp";
 };
 
 // A topic's route as a client uses it: the name server's answer plus the queues derived
@@ -119,6 +122,7 @@ class ClientInstance {
   std::unique_ptr<core::PluginHost> host_;
   sdk::TransportOptions transport_options_;
   core::PluginObject<sdk::Transport> transport_;
+  core::PluginObject<sdk::Transport> local_transport_;  // transport-uds, when installed
   std::unique_ptr<core::RemotingClient> remoting_;
   Scheduler scheduler_;
 

@@ -89,10 +89,10 @@ class Producer::Impl : public std::enable_shared_from_this<Producer::Impl> {
  public:
   explicit Impl(ProducerOptions options)
       : options_(std::move(options)),
-        instance_(
-            InstanceOptions{options_.namesrv_addr, options_.instance_name, options_.plugin_dir,
-                            options_.transport_plugin, options_.send_timeout_ms},
-            nullptr) {}
+        instance_(InstanceOptions{options_.namesrv_addr, options_.instance_name,
+                                  options_.plugin_dir, options_.transport_plugin,
+                                  options_.send_timeout_ms, options_.unix_socket_dir},
+                  nullptr) {}
 
   sdk::Status start() {
     if (options_.group.empty()) {

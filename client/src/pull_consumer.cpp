@@ -17,10 +17,10 @@ class PullConsumer::Impl : public std::enable_shared_from_this<PullConsumer::Imp
  public:
   explicit Impl(PullConsumerOptions options)
       : options_(std::move(options)),
-        instance_(
-            InstanceOptions{options_.namesrv_addr, options_.instance_name, options_.plugin_dir,
-                            options_.transport_plugin, options_.rpc_timeout_ms},
-            nullptr) {}
+        instance_(InstanceOptions{options_.namesrv_addr, options_.instance_name,
+                                  options_.plugin_dir, options_.transport_plugin,
+                                  options_.rpc_timeout_ms, options_.unix_socket_dir},
+                  nullptr) {}
 
   sdk::Status start() {
     if (started_) return sdk::Status::ok();

@@ -87,10 +87,10 @@ class PushConsumer::Impl final : public core::RequestProcessor {
  public:
   explicit Impl(PushConsumerOptions options)
       : options_(std::move(options)),
-        instance_(
-            InstanceOptions{options_.namesrv_addr, options_.instance_name, options_.plugin_dir,
-                            options_.transport_plugin, options_.rpc_timeout_ms},
-            this),
+        instance_(InstanceOptions{options_.namesrv_addr, options_.instance_name,
+                                  options_.plugin_dir, options_.transport_plugin,
+                                  options_.rpc_timeout_ms, options_.unix_socket_dir},
+                  this),
         sub_version_(now_ms()) {}
 
   ~Impl() override { shutdown(); }

@@ -1,6 +1,7 @@
 #include "broker/broker_controller.h"
 
 #include "broker/host_address.h"
+#include "net/local_socket.h"
 
 #include <spdlog/logger.h>
 
@@ -67,6 +68,18 @@ sdk::Status BrokerController::start() {
   }
 
   for (auto& transport : plugins_.transports) {
+    if (transport->scheme() == "unix") {
+      // Local clients reach this broker through its socket (core/net/local_socket.h).
+      const std::string address =
+          local_socket_address(config_.unix_socket_dir, config_.identity.listen_port);
+      auto bound = server_->listen(*transport, address);
+      if (!bound.ok()) {
+        return sdk::Status(bound.status().code(),
+                           "cannot listen on " + address + ": " + bound.status().message());
+      }
+      logger_->info("listening on {}", bound.value());
+      continue;
+    }
     if (transport->scheme() != "tcp") continue;
     for (int port : {config_.identity.listen_port, config_.identity.listen_port - 2}) {
       if (port <= 0) continue;

@@ -75,6 +75,7 @@ struct BrokerConfig {
   std::string replication_plugin;            // replicationPlugin; default follows brokerRole
   bool replication_plugin_explicit = false;  // true when set in the file or on the command line
   std::string plugin_dir;                    // pluginDir; empty = next to the executable
+  std::string unix_socket_dir = "/tmp";      // unixSocketDir (with transport-uds)
 
   // Logging (our keys).
   std::string log_dir;             // logDir; default $HOME/logs/rocketmqlogs
@@ -94,6 +95,7 @@ struct NamesrvConfig {
   sdk::TransportOptions transport;
   std::vector<std::string> transport_plugins{"transport-tcp"};  // transportPlugins
   std::string plugin_dir;                                       // pluginDir
+  std::string unix_socket_dir = "/tmp";                         // unixSocketDir
   std::string log_dir;             // logDir; default $HOME/logs/rocketmqlogs
   std::string log_level = "info";  // logLevel
   std::vector<PropertyEntry> plugin_entries;

@@ -67,7 +67,7 @@ void add_transport_keys(KeyTable<Config>& t) {
       1, 64, [](auto& c) -> auto& { return c.transport.io_threads; }));
 }
 
-// transportPlugins, pluginDir, logDir, logLevel.
+// transportPlugins, unixSocketDir, pluginDir, logDir, logLevel.
 template <typename Config>
 void add_plugin_and_log_keys(KeyTable<Config>& t) {
   using K = KeyBuilders<Config>;
@@ -90,6 +90,12 @@ void add_plugin_and_log_keys(KeyTable<Config>& t) {
         for (const auto& name : c.transport_plugins) out += (out.empty() ? "" : ",") + name;
         return out;
       }));
+  t.add(K::text(
+      {"unixSocketDir", "/tmp",
+       "directory of the Unix socket (rocketmq-<listenPort>.sock) served when transportPlugins "
+       "has transport-uds; local clients find it there"},
+      "path", std::string(kPathAllowed), check_path,
+      [](auto& c) -> auto& { return c.unix_socket_dir; }));
   t.add(K::text(
       {"pluginDir", "",
        "directory of the plugin .so files; empty = lib/rocketmq-cpp/plugins next to "

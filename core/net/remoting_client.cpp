@@ -140,22 +140,29 @@ sdk::Result<std::shared_ptr<RemotingClient::Connection>> RemotingClient::connect
     auto it = connections_.find(address);
     if (it != connections_.end() && !it->second->closed()) return it->second;
   }
-  sdk::Transport* transport = nullptr;
-  for (auto* candidate : transports_) {
-    if (candidate->accepts_address(address)) {
-      transport = candidate;
-      break;
+  std::string dial = dial_address_mapper_ ? dial_address_mapper_(address) : std::string(address);
+  auto find_transport = [this](std::string_view target) -> sdk::Transport* {
+    for (auto* candidate : transports_) {
+      if (candidate->accepts_address(target)) return candidate;
     }
+    return nullptr;
+  };
+  sdk::Transport* transport = find_transport(dial);
+  if (transport == nullptr && dial != address) {
+    dial = std::string(address);  // no transport for the mapped address: dial the original
+    transport = find_transport(dial);
   }
   if (transport == nullptr) {
     return sdk::Status(sdk::StatusCode::kInvalidArgument,
                        "no loaded transport serves address '" + std::string(address) + "'");
   }
   auto connection = std::make_shared<Connection>(*this, *transport, std::string(address));
-  auto id = transport->connect(address, *connection);
+  auto id = transport->connect(dial, *connection);
   if (!id.ok()) {
     return sdk::Status(sdk::StatusCode::kUnavailable,
-                       "cannot connect to " + std::string(address) + ": " + id.status().message());
+                       id.status().message().find(dial) != std::string::npos
+                           ? id.status().message()
+                           : "cannot connect to " + dial + ": " + id.status().message());
   }
   connection->set_id(id.value());
   std::lock_guard lock(mu_);

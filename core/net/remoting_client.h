@@ -54,6 +54,12 @@ class RemotingClient {
   // Closes the connection to `address` (pending calls complete with kClosed).
   void close(std::string_view address);
 
+  // Rewrites the address actually dialled for an address callers use (for example a loopback
+  // TCP address to the same server's Unix socket, see local_socket.h). Set before first use.
+  void set_dial_address_mapper(std::function<std::string(std::string_view)> mapper) {
+    dial_address_mapper_ = std::move(mapper);
+  }
+
  private:
   class Connection;
   struct Pending {
@@ -70,6 +76,7 @@ class RemotingClient {
 
   std::vector<sdk::Transport*> transports_;
   RequestProcessor* push_processor_;
+  std::function<std::string(std::string_view)> dial_address_mapper_;
 
   std::mutex connect_mu_;  // serialises connection opening
   std::mutex mu_;

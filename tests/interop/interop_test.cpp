@@ -76,6 +76,12 @@ TEST(AliOnsInterop, ProducesAndConsumesWithTagsKeysAndProperties) {
   run_ali_ons(cluster);
 }
 
+TEST(AliOnsInterop, OnStoreLmdb) {
+  LocalCluster cluster;
+  ASSERT_TRUE(cluster.start_broker({"-o", "storePlugin=store-lmdb"})) << cluster.broker_err();
+  run_ali_ons(cluster);
+}
+
 // The user guide's broker-a.properties as an operator would use it on one machine: name
 // server and store paths pointed here, ASYNC_MASTER (no slave runs in this test). ali-ons and
 // our own client (through mqadmin) both produce to and consume from it.

@@ -34,6 +34,9 @@ struct PullConsumerOptions {
   std::int64_t route_refresh_interval_ms = 30000;
   std::string plugin_dir{};  // empty = PluginHost::default_plugin_dir()
   std::string transport_plugin = "transport-tcp";
+  // A server on this host that serves rocketmq-<port>.sock in this directory is reached over
+  // its Unix socket (transport-uds) instead of TCP. Empty = always TCP.
+  std::string unix_socket_dir = "/tmp";
 };
 
 class PullConsumer {

@@ -60,6 +60,9 @@ struct PushConsumerOptions {
   std::int64_t persist_offset_interval_ms = 5000;
   std::string plugin_dir{};  // empty = PluginHost::default_plugin_dir()
   std::string transport_plugin = "transport-tcp";
+  // A server on this host that serves rocketmq-<port>.sock in this directory is reached over
+  // its Unix socket (transport-uds) instead of TCP. Empty = always TCP.
+  std::string unix_socket_dir = "/tmp";
 };
 
 using MessageListener = std::function<ConsumeResult(const std::vector<MessageExt>&)>;

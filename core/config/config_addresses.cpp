@@ -31,6 +31,11 @@ Assigned assign_namesrv_addr(std::string_view text, const ConfigEnvironment& env
   std::string repeated;
   for (const std::string_view item : split_trimmed(text, ';')) {
     if (item.empty()) continue;
+    // A name server on this host reached over its Unix socket (transport-uds).
+    if (item.rfind("unix:/", 0) == 0) {
+      addresses.emplace_back(item);
+      continue;
+    }
     std::string problem;
     auto host_port = parse_host_port(item, problem);
     if (!host_port) return Assigned::refuse(item, std::move(problem), allowed);

@@ -16,7 +16,7 @@ inline constexpr std::string_view kIpv4Allowed =
     "an IPv4 address, or a host name that resolves to one";
 inline constexpr std::string_view kNamesrvAddrAllowed =
     "host:port items separated by ';' (port 1..65535, host an IPv4 address or a resolvable "
-    "name), or empty";
+    "name, or unix:/path of a local name server), or empty";
 
 // An IPv4 literal is kept; a host name is resolved. On success stores the dotted quad in `out`.
 Assigned assign_ipv4(std::string_view text, const ConfigEnvironment& env, std::string& out);

@@ -160,7 +160,7 @@ TEST(BrokerConfig, NamesrvAddrIsSplitAndResolved) {
 TEST(BrokerConfig, NamesrvAddrRefusesBadPortsAndUnknownHosts) {
   const std::string allowed =
       "; allowed: host:port items separated by ';' (port 1..65535, host an IPv4 address or a "
-      "resolvable name), or empty";
+      "resolvable name, or unix:/path of a local name server), or empty";
   EXPECT_EQ(broker_error("# name servers\nnamesrvAddr=127.0.0.1:9876;localhost:98765\n"),
             "broker.properties:2: namesrvAddr: 'localhost:98765' has port 98765, which is out "
             "of range" +
@@ -213,7 +213,8 @@ TEST(BrokerConfig, NamesrvAddrDefaultsToTheEnvironmentVariable) {
             "<environment NAMESRV_ADDR>: namesrvAddr: 'nowhere:9876' (default: $NAMESRV_ADDR, "
             "else empty) has host 'nowhere', which does not resolve to an IPv4 address (Name or "
             "service not known); allowed: host:port items separated by ';' (port 1..65535, host "
-            "an IPv4 address or a resolvable name), or empty");
+            "an IPv4 address or a resolvable name, or unix:/path of a local name server), or "
+            "empty");
 }
 
 TEST(BrokerConfig, BrokerIpAcceptsAddressesAndResolvableNames) {

@@ -82,6 +82,25 @@ TEST(AliOnsInterop, OnStoreLmdb) {
   run_ali_ons(cluster);
 }
 
+// A broker serving TCP and a Unix socket at once: ali-ons over TCP, our client (mqadmin, which
+// prefers the socket of a local broker) over the socket, against the same broker.
+TEST(AliOnsInterop, WhileTheBrokerAlsoServesAUnixSocket) {
+  LocalCluster cluster;
+  // The default unixSocketDir (/tmp), which is also where our client looks by default.
+  ASSERT_TRUE(cluster.start_broker({"-o", "transportPlugins=transport-tcp,transport-uds"}))
+      << cluster.broker_err();
+  run_ali_ons(cluster);
+  const std::string socket =
+      std::string("/tmp/rocketmq-") +
+      cluster.broker_address().substr(cluster.broker_address().rfind(':') + 1) + ".sock";
+  ASSERT_TRUE(std::filesystem::exists(socket)) << socket;
+  auto sent =
+      run_command(bin_path("mqadmin"), {"sendMessage", "-n", cluster.namesrv_address(), "-t",
+                                        "InteropTopic", "-p", "also here", "-c", "TagA"});
+  EXPECT_EQ(sent.exit_code, 0) << sent.out << sent.err;
+  EXPECT_NE(sent.out.find("SEND_OK"), std::string::npos) << sent.out;
+}
+
 // The user guide's broker-a.properties as an operator would use it on one machine: name
 // server and store paths pointed here, ASYNC_MASTER (no slave runs in this test). ali-ons and
 // our own client (through mqadmin) both produce to and consume from it.

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
+#include <mutex>
 #include <random>
 
 namespace mq::client {
@@ -172,16 +173,33 @@ std::string next_unique_message_id() {
   }();
   static std::atomic<std::uint16_t> counter{0};
   using namespace std::chrono;
+  // The start of the current month (local time), recomputed only when a month ends:
+  // mktime() reads the time zone file on every call, far too slow for every message.
+  static std::mutex month_mu;
+  static std::atomic<std::int64_t> month_start_ms{0};
+  static std::atomic<std::int64_t> next_month_ms{0};
   const auto now = system_clock::now();
-  const std::time_t seconds = system_clock::to_time_t(now);
-  std::tm local{};
-  localtime_r(&seconds, &local);
-  local.tm_mday = 1;
-  local.tm_hour = 0;
-  local.tm_min = 0;
-  local.tm_sec = 0;
-  const auto month_start = system_clock::from_time_t(std::mktime(&local));
-  const auto since_month = duration_cast<milliseconds>(now - month_start).count();
+  const std::int64_t now_ms = duration_cast<milliseconds>(now.time_since_epoch()).count();
+  if (now_ms >= next_month_ms.load(std::memory_order_acquire)) {
+    std::lock_guard lock(month_mu);
+    if (now_ms >= next_month_ms.load(std::memory_order_relaxed)) {
+      const std::time_t seconds = system_clock::to_time_t(now);
+      std::tm local{};
+      localtime_r(&seconds, &local);
+      local.tm_mday = 1;
+      local.tm_hour = 0;
+      local.tm_min = 0;
+      local.tm_sec = 0;
+      local.tm_isdst = -1;
+      const std::time_t start = std::mktime(&local);
+      local.tm_mon += 1;
+      local.tm_isdst = -1;
+      const std::time_t next = std::mktime(&local);
+      month_start_ms.store(static_cast<std::int64_t>(start) * 1000, std::memory_order_relaxed);
+      next_month_ms.store(static_cast<std::int64_t>(next) * 1000, std::memory_order_release);
+    }
+  }
+  const auto since_month = now_ms - month_start_ms.load(std::memory_order_relaxed);
   std::string raw = prefix;
   append_u32(raw, static_cast<std::uint32_t>(since_month));
   const std::uint16_t n = counter.fetch_add(1, std::memory_order_relaxed);

@@ -182,9 +182,11 @@ void RemotingClient::invoke_async(std::string_view address, RemotingCommand requ
   const std::int32_t opaque = request.opaque;
   {
     std::lock_guard lock(mu_);
-    pending_[opaque] = Pending{connection.value(), steady_now_ns() + timeout_ms * 1'000'000,
-                               timeout_ms, std::move(done)};
-    sweep_wake_.notify_all();
+    const std::int64_t deadline = steady_now_ns() + timeout_ms * 1'000'000;
+    pending_[opaque] = Pending{connection.value(), deadline, timeout_ms, std::move(done)};
+    // Wake the sweeper only when this deadline comes before the one it already waits for:
+    // a wake-up per request would cost a context switch per message.
+    if (deadline < sweeper_wake_ns_) sweep_wake_.notify_all();
   }
   auto status = connection.value()->transport().send(connection.value()->id(),
                                                      encode_frame(std::move(request)));
@@ -307,7 +309,9 @@ void RemotingClient::sweep_timeouts() {
       lock.lock();
       continue;
     }
+    sweeper_wake_ns_ = next;
     sweep_wake_.wait_for(lock, std::chrono::nanoseconds(next - now));
+    sweeper_wake_ns_ = 0;
   }
 }
 

@@ -87,6 +87,7 @@ class RemotingClient {
   std::vector<std::shared_ptr<Connection>> closing_;  // guarded by mu_
   std::map<std::int32_t, Pending> pending_;           // guarded by mu_
   bool stopping_ = false;                             // guarded by mu_
+  std::int64_t sweeper_wake_ns_ = 0;  // guarded by mu_: when the waiting sweeper wakes; 0 = awake
   std::thread sweeper_;
 };
 

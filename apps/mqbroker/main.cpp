@@ -55,8 +55,10 @@ int run(int argc, char** argv) {
   if (auto namesrv = args->value("namesrvAddr")) {
     overrides.value().push_back(core::PropertyEntry{"namesrvAddr", *namesrv, "<command line>", 0});
   }
-  std::vector<std::string> warnings;
-  auto config = core::parse_broker_config(file.value().get(), overrides.value(), warnings);
+  core::ConfigDiagnostics diagnostics;
+  auto config = core::parse_broker_config(file.value().get(), overrides.value(),
+                                          core::ConfigEnvironment::system(), diagnostics);
+  const std::vector<std::string>& warnings = diagnostics.warnings;
   for (const auto& warning : warnings) apps::print_error(kProgram, "warning: " + warning);
   if (!config.ok()) {
     apps::print_error(kProgram, config.status().message());
@@ -84,6 +86,7 @@ int run(int argc, char** argv) {
     return apps::kExitRuntimeError;
   }
   for (const auto& warning : warnings) logger.value()->warn("{}", warning);
+  for (const auto& note : diagnostics.notes) logger.value()->info("{}", note);
 
   core::PluginHost host(logger.value(), plugin_dir);
   auto plugins = core::BrokerPlugins::load(host, config.value(), *logger.value());

@@ -48,8 +48,10 @@ int run(int argc, char** argv) {
     apps::print_error(kProgram, overrides.status().message());
     return apps::kExitConfigError;
   }
-  std::vector<std::string> warnings;
-  auto config = core::parse_namesrv_config(file.value().get(), overrides.value(), warnings);
+  core::ConfigDiagnostics diagnostics;
+  auto config = core::parse_namesrv_config(file.value().get(), overrides.value(),
+                                           core::ConfigEnvironment::system(), diagnostics);
+  const std::vector<std::string>& warnings = diagnostics.warnings;
   for (const auto& warning : warnings) apps::print_error(kProgram, "warning: " + warning);
   if (!config.ok()) {
     apps::print_error(kProgram, config.status().message());
@@ -68,6 +70,7 @@ int run(int argc, char** argv) {
     return apps::kExitRuntimeError;
   }
   for (const auto& warning : warnings) logger.value()->warn("{}", warning);
+  for (const auto& note : diagnostics.notes) logger.value()->info("{}", note);
 
   core::PluginHost host(logger.value(), config->plugin_dir.empty()
                                             ? core::PluginHost::default_plugin_dir()

@@ -28,6 +28,28 @@ std::int32_t response_code_for(const sdk::Status& status) {
   }
 }
 
+sdk::MessageToAppend message_from_record(const sdk::record::StoredRecord& record,
+                                         std::string_view topic, std::int32_t queue_id,
+                                         std::string_view properties) {
+  sdk::MessageToAppend message;
+  message.topic = topic;
+  message.queue_id = queue_id;
+  message.flag = record.flag;
+  message.sys_flag =
+      record.sys_flag & ~(sdk::record::kSysFlagBornHostV6 | sdk::record::kSysFlagStoreHostV6);
+  message.born_timestamp_ms = record.born_timestamp_ms;
+  message.born_host = record.born_host;
+  message.store_host = record.store_host;
+  message.reconsume_times = record.reconsume_times;
+  message.body = record.body;
+  message.properties = properties;
+  message.tags_code =
+      sdk::record::tags_code(sdk::record::find_property(properties, "TAGS").value_or(""));
+  message.keys = sdk::record::find_property(properties, "KEYS").value_or("");
+  message.unique_key = sdk::record::find_property(properties, "UNIQ_KEY").value_or("");
+  return message;
+}
+
 sdk::AppendCallback MessageWriter::complete(std::string topic, std::int32_t queue_id,
                                             bool wait_for_replica, PutCallback done) {
   BrokerContext* context = &context_;

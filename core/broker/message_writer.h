@@ -9,6 +9,7 @@
 #pragma once
 
 #include "mq/sdk/store.h"
+#include "mq/sdk/stored_record.h"
 
 #include "broker/broker_context.h"
 
@@ -41,6 +42,15 @@ class MessageWriter {
                                PutCallback done);
   BrokerContext& context_;
 };
+
+// A stored record as a message to store again (a retry, a delayed delivery): its flag, sysFlag,
+// born time and host, store host, reconsume times and body, with `topic`, `queue_id` and
+// `properties` (views that must outlive the append) and the tags code, keys and unique key
+// read from those properties. The caller adjusts what differs (store host, reconsume times,
+// a delay's tags code).
+sdk::MessageToAppend message_from_record(const sdk::record::StoredRecord& record,
+                                         std::string_view topic, std::int32_t queue_id,
+                                         std::string_view properties);
 
 // The RocketMQ response code for a store or replication status.
 std::int32_t response_code_for(const sdk::Status& status);

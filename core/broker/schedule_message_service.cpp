@@ -233,21 +233,8 @@ bool ScheduleMessageService::deliver_level(std::size_t level_index) {
     properties.remove(property::kRealQueueId);
     const std::string text = properties.to_string();
 
-    sdk::MessageToAppend message;
-    message.topic = target_topic;
-    message.queue_id = target_queue;
-    message.flag = record.flag;
-    message.sys_flag =
-        record.sys_flag & ~(sdk::record::kSysFlagBornHostV6 | sdk::record::kSysFlagStoreHostV6);
-    message.born_timestamp_ms = record.born_timestamp_ms;
-    message.born_host = record.born_host;
-    message.store_host = record.store_host;
-    message.reconsume_times = record.reconsume_times;
-    message.body = record.body;
-    message.properties = text;
-    message.tags_code = sdk::record::tags_code(properties.get(property::kTags).value_or(""));
-    message.keys = sdk::record::find_property(text, property::kKeys).value_or("");
-    message.unique_key = sdk::record::find_property(text, property::kUniqueKey).value_or("");
+    const sdk::MessageToAppend message =
+        message_from_record(record, target_topic, target_queue, text);
     std::promise<PutOutcome> done;
     auto future = done.get_future();
     writer_.put(message, false, [&done](const PutOutcome& outcome) { done.set_value(outcome); });

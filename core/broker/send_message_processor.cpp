@@ -507,22 +507,11 @@ void SendMessageProcessor::send_back(const Channel&, RemotingCommand request, Re
   properties.remove(property::kWait);
   const std::string properties_text = properties.to_string();
 
-  sdk::MessageToAppend message;
-  message.topic = stored_topic;
-  message.queue_id = stored_queue;
-  message.flag = old.flag;
-  message.sys_flag =
-      old.sys_flag & ~(sdk::record::kSysFlagBornHostV6 | sdk::record::kSysFlagStoreHostV6);
-  message.born_timestamp_ms = old.born_timestamp_ms;
-  message.born_host = old.born_host;
+  sdk::MessageToAppend message =
+      message_from_record(old, stored_topic, stored_queue, properties_text);
   message.store_host = context_.store_host;
   message.reconsume_times = old.reconsume_times + 1;
-  message.body = old.body;
-  message.properties = properties_text;
-  message.tags_code = tags_code;
-  message.keys = sdk::record::find_property(properties_text, property::kKeys).value_or("");
-  message.unique_key =
-      sdk::record::find_property(properties_text, property::kUniqueKey).value_or("");
+  message.tags_code = tags_code;  // the delivery time when the message is delayed
   // `found` pins the old record's bytes (body) until the append has copied them.
   auto keepalive = found->keepalive;
   writer_.put(message, false, [respond, keepalive](const PutOutcome& outcome) {

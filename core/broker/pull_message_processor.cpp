@@ -275,18 +275,14 @@ void PullMessageProcessor::process(std::shared_ptr<const RemotingCommand> shared
 
   auto response = pull_response(request, code, next, min, max, suggest, status_name(read.status));
   if (code == response_code::kSuccess) {
+    // The records go out as they lie in the store (no copy), pinned until written.
     std::size_t total = 0;
     for (const auto& record : read.records) total += record.size();
-    sdk::Bytes body(total);
-    std::size_t at = 0;
-    for (const auto& record : read.records) {
-      std::memcpy(body.data() + at, record.data(), record.size());
-      at += record.size();
-    }
     context_.stats.messages_got.fetch_add(static_cast<std::int64_t>(read.records.size()),
                                           std::memory_order_relaxed);
     context_.stats.bytes_got.fetch_add(static_cast<std::int64_t>(total), std::memory_order_relaxed);
-    response.body = std::move(body);
+    response.body_views = std::move(read.records);
+    response.body_keepalive = std::move(read.keepalive);
   }
   respond(std::move(response));
 }

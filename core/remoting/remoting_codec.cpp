@@ -100,8 +100,16 @@ sdk::Result<RemotingCommand> decode_frame(sdk::Bytes frame) {
 
 sdk::OutboundFrame encode_frame(RemotingCommand command) {
   sdk::OutboundFrame frame;
-  const bool inline_body = command.body.size() <= kInlineBodyMaxBytes;
   const std::string head = encode_head(command, 0);
+  if (!command.body_views.empty()) {
+    // Scatter-gather: the owned part of the body (normally empty) goes in the head, the views
+    // are written as they are, pinned by the command's keepalive.
+    frame.head = to_bytes(head, command.body.view());
+    frame.tail = std::move(command.body_views);
+    frame.keepalive = std::move(command.body_keepalive);
+    return frame;
+  }
+  const bool inline_body = command.body.size() <= kInlineBodyMaxBytes;
   if (inline_body) {
     frame.head = to_bytes(head, command.body.view());
     return frame;
@@ -115,9 +123,21 @@ sdk::OutboundFrame encode_frame(RemotingCommand command) {
 
 sdk::Bytes encode_frame_with_prefix(const RemotingCommand& command) {
   std::string head = encode_head(command, kHeaderWordBytes);
-  const std::size_t length = head.size() - kHeaderWordBytes + command.body.size();
+  std::size_t views = 0;
+  for (const auto& view : command.body_views) views += view.size();
+  const std::size_t length = head.size() - kHeaderWordBytes + command.body.size() + views;
   store_be32(reinterpret_cast<std::uint8_t*>(head.data()), static_cast<std::uint32_t>(length));
-  return to_bytes(head, command.body.view());
+  if (command.body_views.empty()) return to_bytes(head, command.body.view());
+  sdk::Bytes out(head.size() + command.body.size() + views);
+  std::size_t at = 0;
+  auto put = [&out, &at](const std::uint8_t* data, std::size_t size) {
+    if (size != 0) std::memcpy(out.data() + at, data, size);
+    at += size;
+  };
+  put(reinterpret_cast<const std::uint8_t*>(head.data()), head.size());
+  put(command.body.data(), command.body.size());
+  for (const auto& view : command.body_views) put(view.data(), view.size());
+  return out;
 }
 
 }  // namespace mq::core

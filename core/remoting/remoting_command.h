@@ -10,9 +10,11 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mq::core {
 
@@ -54,6 +56,11 @@ struct RemotingCommand {
   ExtFields ext_fields;
   SerializeType serialize_type = SerializeType::kJson;
   sdk::Bytes body;
+  // More body, as views written after `body` without being copied (a pull's records, read in
+  // place from the store); `body_keepalive` pins the memory they point into until the
+  // transport has written them. Encoding only: decode_frame() never fills these.
+  std::vector<sdk::ByteView> body_views;
+  std::shared_ptr<const void> body_keepalive;
 
   bool is_response() const noexcept { return (flag & kFlagResponse) != 0; }
   bool is_oneway() const noexcept { return (flag & kFlagOneway) != 0; }

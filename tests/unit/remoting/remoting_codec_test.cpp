@@ -426,3 +426,37 @@ TEST(BinaryHeader, EncodeTruncatesCodeAndSkipsUnrepresentableKeys) {
 
 }  // namespace
 }  // namespace mq::core
+
+namespace mq::core {
+namespace {
+
+// A body of views (a pull's records read in place) is written after the owned body without a
+// copy, and decodes as one contiguous body.
+TEST(Frame, BodyViewsAreWrittenInPlaceAndDecodeAsOneBody) {
+  const std::string first = "record-one|", second = "record-two";
+  auto pinned = std::make_shared<std::string>(first + second);
+  RemotingCommand command = RemotingCommand::request(11);
+  command.opaque = 9;
+  const auto* base = reinterpret_cast<const std::uint8_t*>(pinned->data());
+  command.body_views = {sdk::ByteView(base, first.size()),
+                        sdk::ByteView(base + first.size(), second.size())};
+  command.body_keepalive = pinned;
+  const sdk::Bytes contiguous = encode_frame_with_prefix(command);
+
+  sdk::OutboundFrame frame = encode_frame(std::move(command));
+  ASSERT_EQ(frame.tail.size(), 2u);
+  EXPECT_EQ(frame.tail[0].data(), base);  // the very bytes, not a copy
+  EXPECT_EQ(frame.keepalive.get(), static_cast<const void*>(pinned.get()));
+
+  auto decoded = decode_frame(bytes_of(flatten(frame)));
+  ASSERT_TRUE(decoded.ok()) << decoded.status().to_string();
+  EXPECT_EQ(decoded->body.as_string_view(), first + second);
+  EXPECT_EQ(decoded->opaque, 9);
+  // The contiguous form (length prefix included) carries the same frame.
+  EXPECT_EQ(
+      std::string(reinterpret_cast<const char*>(contiguous.data()) + 4, contiguous.size() - 4),
+      flatten(frame));
+}
+
+}  // namespace
+}  // namespace mq::core

@@ -2,7 +2,8 @@
 // messages, and a store opened through the core's real PluginHost (the loader the broker uses).
 //
 // The plugins under test are store-mmap and store-lmdb from this build, or the single .so named
-// by the environment variable MQ_STORE_PLUGIN (see README.md).
+// by the environment variable MQ_STORE_PLUGIN (see README.md). MQ_STORE_PROFILE says what the
+// plugin promises: `durable` (the default) or `volatile` (keeps nothing across a restart).
 #pragma once
 
 #include "mq/sdk/config.h"
@@ -40,6 +41,21 @@ inline std::vector<PluginUnderTest> plugins_under_test() {
     return {{file.parent_path().string(), file.stem().string()}};
   }
   return {{MQ_PLUGIN_DIR, "store-mmap"}, {MQ_PLUGIN_DIR, "store-lmdb"}};
+}
+
+// What a store promises beyond the seam's common contract, chosen by whoever runs the suite with
+// MQ_STORE_PROFILE. kDurable (unset, empty or `durable`): everything, as store-mmap and store-lmdb.
+// kVolatile (`volatile`): a store that keeps nothing across a restart (memory-store); the tests
+// that need the log to outlive the store object (reopen, recovery after SIGKILL, the disk-ratio
+// guard) are reported as skipped, naming the profile. Any other value fails every test.
+enum class StoreProfile { kDurable, kVolatile, kUnknown };
+
+inline StoreProfile store_profile() {
+  const char* value = std::getenv("MQ_STORE_PROFILE");
+  const std::string profile = value == nullptr ? "" : value;
+  if (profile.empty() || profile == "durable") return StoreProfile::kDurable;
+  if (profile == "volatile") return StoreProfile::kVolatile;
+  return StoreProfile::kUnknown;
 }
 
 class TempDir {

@@ -3,6 +3,7 @@
 #include "mq/sdk/stored_record.h"
 
 #include <algorithm>
+#include <ctime>
 #include <exception>
 #include <mutex>
 #include <new>
@@ -24,6 +25,30 @@ namespace {
 // consume-queue entries).
 constexpr std::int64_t kMaxScannedEntries = 800;
 
+// TOTALSIZE + MAGICCODE: what an end-of-segment filler needs, so every record leaves this much.
+constexpr std::int64_t kFillerHeaderSize = 8;
+
+// How often the timer checks for segments past fileReservedTime.
+constexpr std::int64_t kRetentionCheckIntervalMs = 1000;
+
+// "04;16" -> {4, 16}; parts that are not an hour 0..23 are ignored.
+std::vector<int> parse_delete_hours(std::string_view delete_when) {
+  std::vector<int> hours;
+  while (!delete_when.empty()) {
+    const std::size_t end = delete_when.find(';');
+    const std::string_view part = delete_when.substr(0, end);
+    int hour = 0;
+    bool digits = !part.empty() && part.size() <= 2;
+    for (char c : part) {
+      digits = digits && c >= '0' && c <= '9';
+      hour = hour * 10 + (c - '0');
+    }
+    if (digits && hour < 24) hours.push_back(hour);
+    delete_when = end == std::string_view::npos ? std::string_view() : delete_when.substr(end + 1);
+  }
+  return hours;
+}
+
 std::int64_t stored_time_of(const std::vector<std::uint8_t>& bytes) noexcept {
   const std::int32_t sys_flag = record::get_i32(bytes.data() + record::kSysFlagOffset);
   const std::size_t at = record::store_timestamp_offset(sys_flag);
@@ -33,9 +58,14 @@ std::int64_t stored_time_of(const std::vector<std::uint8_t>& bytes) noexcept {
 }  // namespace
 
 MemoryMessageStore::MemoryMessageStore(mq::sdk::HostServices& host, Settings settings)
-    : host_(host), settings_(settings) {}
+    : host_(host),
+      settings_(std::move(settings)),
+      delete_hours_(parse_delete_hours(settings_.delete_when)) {}
 
-MemoryMessageStore::~MemoryMessageStore() = default;
+MemoryMessageStore::~MemoryMessageStore() {
+  // The host's timer must not call into a destroyed store, even without a stop().
+  if (retention_timer_ != 0) host_.timers().cancel(retention_timer_);
+}
 
 std::string MemoryMessageStore::queue_key(std::string_view topic, std::int32_t queue_id) {
   std::string key(topic);
@@ -52,14 +82,24 @@ std::string MemoryMessageStore::index_key(std::string_view topic, std::string_vi
 }
 
 Status MemoryMessageStore::start() noexcept {
-  std::unique_lock lock(mu_);
-  running_ = true;
+  {
+    std::unique_lock lock(mu_);
+    running_ = true;
+  }
+  retention_timer_ = host_.timers().every(kRetentionCheckIntervalMs, [this] { expire_segments(); });
+  if (retention_timer_ == 0) {
+    host_.logger().warn("no retention timer: segments are dropped by memory.maxBytes only");
+  }
   host_.logger().info("keeping at most ", settings_.max_bytes,
-                      " bytes of recent messages in memory; nothing survives a restart");
+                      " bytes of recent messages in memory, in segments of ",
+                      settings_.segment_size, " bytes; nothing survives a restart");
   return Status::ok();
 }
 
 void MemoryMessageStore::stop() noexcept {
+  // Cancel before taking the lock: the timer's callback takes it too.
+  if (retention_timer_ != 0) host_.timers().cancel(retention_timer_);
+  retention_timer_ = 0;
   std::unique_lock lock(mu_);
   running_ = false;
 }
@@ -85,6 +125,7 @@ void MemoryMessageStore::append_batch(const std::vector<mq::sdk::MessageToAppend
     // Encode outside the lock; only the offsets are filled in under it.
     std::vector<std::shared_ptr<Buffer>> encoded;
     std::vector<record::StoredRecord> stored(messages.size());
+    std::int64_t total = 0;  // bytes of the whole batch, which stays in one segment
     for (std::size_t i = 0; status && i < messages.size(); ++i) {
       const auto& message = messages[i];
       if (message.topic != messages.front().topic ||
@@ -118,6 +159,13 @@ void MemoryMessageStore::append_batch(const std::vector<mq::sdk::MessageToAppend
         break;
       }
       encoded.push_back(std::make_shared<Buffer>(size));
+      total += static_cast<std::int64_t>(size);
+    }
+    if (status && total + kFillerHeaderSize > settings_.segment_size) {
+      status = Status(StatusCode::kMessageIllegal,
+                      std::to_string(total) +
+                          " bytes do not fit in one log segment (mappedFileSizeCommitLog " +
+                          std::to_string(settings_.segment_size) + ")");
     }
     if (status) {
       std::unique_lock lock(mu_);
@@ -126,6 +174,10 @@ void MemoryMessageStore::append_batch(const std::vector<mq::sdk::MessageToAppend
       } else {
         const std::int64_t now = std::max(host_.clock().now_ms(), last_store_ms_);
         last_store_ms_ = now;
+        const std::int64_t position = log_end_ % settings_.segment_size;
+        if (position > 0 && settings_.segment_size - position < total + kFillerHeaderSize) {
+          add_filler_locked(settings_.segment_size - position);
+        }
         Queue& queue = queues_[queue_key(messages.front().topic, messages.front().queue_id)];
         result.physical_offset = PhysicalOffset(log_end_);
         result.queue_offset = QueueOffset(queue.end());
@@ -167,9 +219,11 @@ void MemoryMessageStore::add_locked(std::shared_ptr<const Buffer> bytes, std::st
                                     std::int32_t queue_id, std::int64_t queue_offset,
                                     std::int64_t tags_code, std::int64_t store_timestamp_ms,
                                     std::string_view keys, std::string_view unique_key) {
+  touch_segment_locked();
   LogEntry entry;
   entry.offset = log_end_;
   const auto size = static_cast<std::int64_t>(bytes->size());
+  entry.size = size;
   if (!topic.empty()) {
     entry.queue_key = queue_key(topic, queue_id);
     Queue& queue = queues_[entry.queue_key];
@@ -202,9 +256,64 @@ void MemoryMessageStore::add_locked(std::shared_ptr<const Buffer> bytes, std::st
   log_bytes_ += size;
 }
 
+void MemoryMessageStore::add_filler_locked(std::int64_t size) {
+  touch_segment_locked();
+  auto header = std::make_shared<Buffer>(static_cast<std::size_t>(kFillerHeaderSize));
+  record::put_u32(header->data(), static_cast<std::uint32_t>(size));
+  record::put_u32(header->data() + record::kMagicOffset, record::kBlankMagic);
+  LogEntry entry;
+  entry.offset = log_end_;
+  entry.size = size;
+  entry.filler = true;
+  entry.bytes = std::move(header);
+  log_.push_back(std::move(entry));
+  log_end_ += size;
+  log_bytes_ += kFillerHeaderSize;
+}
+
+void MemoryMessageStore::touch_segment_locked() {
+  const std::int64_t start = log_end_ - log_end_ % settings_.segment_size;
+  if (segments_.empty() || segments_.back().start != start) segments_.push_back(Segment{start, 0});
+  segments_.back().last_write_ms = host_.clock().now_ms();
+}
+
 void MemoryMessageStore::enforce_retention_locked() {
   // The newest record always stays, however large, so that an append can be read back.
-  while (log_bytes_ > settings_.max_bytes && log_.size() > 1) {
+  while (log_bytes_ > settings_.max_bytes && log_.size() > 1) drop_oldest_locked();
+}
+
+bool MemoryMessageStore::is_delete_hour(std::int64_t now_ms) const noexcept {
+  const std::time_t seconds = static_cast<std::time_t>(now_ms / 1000);
+  std::tm local{};
+  if (::localtime_r(&seconds, &local) == nullptr) return false;
+  return std::find(delete_hours_.begin(), delete_hours_.end(), local.tm_hour) !=
+         delete_hours_.end();
+}
+
+void MemoryMessageStore::expire_segments() noexcept {
+  const std::int64_t now = host_.clock().now_ms();
+  if (!is_delete_hour(now)) return;
+  const std::int64_t reserved_ms = settings_.file_reserved_time_hours * 3600 * 1000;
+  std::unique_lock lock(mu_);
+  if (!running_) return;
+  std::int64_t dropped = 0;
+  // The last segment is the one being written: it never expires.
+  while (segments_.size() > 1 && now - segments_.front().last_write_ms >= reserved_ms) {
+    const std::int64_t end = segments_.front().start + settings_.segment_size;
+    while (!log_.empty() && log_.front().offset < end) drop_oldest_locked();
+    if (!segments_.empty() && segments_.front().start < end) segments_.pop_front();
+    ++dropped;
+  }
+  if (dropped > 0) {
+    host_.metrics().set("memory.bytes", log_bytes_);
+    host_.logger().info("dropped ", dropped, " segment(s) older than fileReservedTime; the log ",
+                        "now starts at physical offset ",
+                        log_.empty() ? log_end_ : log_.front().offset);
+  }
+}
+
+void MemoryMessageStore::drop_oldest_locked() {
+  {
     LogEntry& oldest = log_.front();
     if (!oldest.queue_key.empty()) {
       auto queue = queues_.find(oldest.queue_key);
@@ -223,6 +332,8 @@ void MemoryMessageStore::enforce_retention_locked() {
     log_bytes_ -= static_cast<std::int64_t>(oldest.bytes->size());
     log_.pop_front();
   }
+  const std::int64_t log_min = log_.empty() ? log_end_ : log_.front().offset;
+  while (segments_.size() > 1 && segments_[1].start <= log_min) segments_.pop_front();
 }
 
 const MemoryMessageStore::LogEntry* MemoryMessageStore::find_locked(
@@ -377,9 +488,12 @@ mq::sdk::Result<mq::sdk::MessageStore::RecordView> MemoryMessageStore::read_at(
   try {
     std::shared_lock lock(mu_);
     const LogEntry* entry = find_locked(offset.value());
-    if (entry == nullptr) {
+    if (entry == nullptr || entry->filler) {
       return Status(StatusCode::kNotFound,
-                    "no record starts at physical offset " + std::to_string(offset.value()));
+                    entry == nullptr
+                        ? "no record starts at physical offset " + std::to_string(offset.value())
+                        : "physical offset " + std::to_string(offset.value()) +
+                              " is a segment filler, not a message");
     }
     return RecordView{mq::sdk::ByteView(entry->bytes->data(), entry->bytes->size()), entry->bytes};
   } catch (const std::bad_alloc&) {
@@ -453,17 +567,22 @@ mq::sdk::Result<mq::sdk::MessageStore::RecordView> MemoryMessageStore::read_log(
           StatusCode::kInvalidArgument,
           "physical offset " + std::to_string(from.value()) + " is not the start of a record");
     }
-    std::size_t total = 0;
+    // Whole entries of `from`'s segment (a filler ends it), at least one, up to max_bytes.
+    const std::int64_t segment_end =
+        from.value() - from.value() % settings_.segment_size + settings_.segment_size;
+    std::int64_t total = 0;
     auto last = first;
-    while (last != log_.end() &&
-           (last == first || static_cast<std::int64_t>(total + last->bytes->size()) <= max_bytes)) {
-      total += last->bytes->size();
+    while (last != log_.end() && last->offset < segment_end &&
+           (last == first || total + last->size <= max_bytes)) {
+      total += last->size;
       ++last;
     }
     auto joined = std::make_shared<Buffer>();
-    joined->reserve(total);
+    joined->reserve(static_cast<std::size_t>(total));
     for (auto it = first; it != last; ++it) {
       joined->insert(joined->end(), it->bytes->begin(), it->bytes->end());
+      // A filler's bytes after its header are zeros, as in a disk store's file.
+      joined->resize(joined->size() + static_cast<std::size_t>(it->size) - it->bytes->size(), 0);
     }
     return RecordView{mq::sdk::ByteView(joined->data(), joined->size()), joined};
   } catch (const std::bad_alloc&) {
@@ -486,18 +605,25 @@ Status MemoryMessageStore::apply_replicated(PhysicalOffset at, mq::sdk::ByteView
       record::StoredRecord r;
       const auto decoded = record::decode_record(records, &r, /*verify_crc=*/true);
       const bool blank = decoded == record::DecodeStatus::kBlank;
+      // The master cuts its log into segments of the same size: a filler ends a segment
+      // exactly, a record leaves room for one.
+      const std::int64_t remaining = settings_.segment_size - log_end_ % settings_.segment_size;
       if ((decoded != record::DecodeStatus::kOk && !blank) ||
           static_cast<std::size_t>(r.total_size) > records.size() ||
-          (!blank && r.physical_offset != log_end_)) {
+          (blank && r.total_size != remaining) ||
+          (!blank &&
+           (r.physical_offset != log_end_ || r.total_size + kFillerHeaderSize > remaining))) {
         status = Status(StatusCode::kCorruption,
-                        "bad replicated record at physical offset " + std::to_string(log_end_));
+                        "bad or misplaced replicated record at physical offset " +
+                            std::to_string(log_end_) + " (segments of " +
+                            std::to_string(settings_.segment_size) + " bytes)");
         break;
       }
       const auto size = static_cast<std::size_t>(r.total_size);
-      auto bytes = std::make_shared<Buffer>(records.begin(), records.begin() + size);
       if (blank) {
-        add_locked(std::move(bytes), {}, 0, 0, 0, 0, {}, {});
+        add_filler_locked(r.total_size);
       } else {
+        auto bytes = std::make_shared<Buffer>(records.begin(), records.begin() + size);
         const auto tags = record::find_property(r.properties, "TAGS");
         const auto keys = record::find_property(r.properties, "KEYS");
         const auto unique_key = record::find_property(r.properties, "UNIQ_KEY");

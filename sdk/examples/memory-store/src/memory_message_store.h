@@ -2,14 +2,26 @@
 //
 // The log is a sequence of whole stored records (RocketMQ 4.x layout, mq/sdk/stored_record.h),
 // each in its own immutable buffer, at contiguous physical offsets. Consume queues and the key
-// index point into it by physical offset. When the log holds more than `max_bytes`, the oldest
-// records go, together with their queue entries and index keys, so a queue's min offset moves
-// forward exactly as retention moves it in a disk store.
+// index point into it by physical offset.
+//
+// Layout: the log is cut into segments of mappedFileSizeCommitLog bytes, like the files of
+// store-mmap and the segments of store-lmdb, so the three give the same physical offsets. A
+// record (or a batch) never spans a segment: when it does not fit with 8 bytes to spare, an
+// end-of-segment filler (TOTALSIZE = the bytes left, MAGICCODE = kBlankMagic) takes the rest
+// and the record starts the next segment. Only the filler's 8-byte header is kept in memory;
+// read_log() pads it with zeros, as the filler reads from a disk store.
+//
+// Retention: when the log holds more than `max_bytes`, the oldest records go, together with
+// their queue entries and index keys, so a queue's min offset moves forward exactly as
+// retention moves it in a disk store. And as in a disk store, a whole segment other than the
+// last one goes once it was last written fileReservedTime hours ago, during the deleteWhen
+// hours (checked every second on the host's timer).
 //
 // Durability: nothing survives a restart. A record is "durable" as soon as it is in the log
 // (durable_end() == log_end()), so SYNC_FLUSH appends complete at once, with OK.
 // Threads: every method may be called from any thread; one reader-writer lock guards all state.
-// append() completes its callback inline, after the lock is released.
+// append() completes its callback inline, after the lock is released. The retention check
+// runs on the host's timer thread, cancelled by stop().
 // Ownership: readers get views into record buffers plus a keepalive that pins them, so a record
 // dropped by retention stays readable for as long as a reader holds its view.
 #pragma once
@@ -34,6 +46,9 @@ class MemoryMessageStore final : public mq::sdk::MessageStore {
   struct Settings {
     std::int64_t max_bytes = 64LL * 1024 * 1024;  // memory.maxBytes
     std::int64_t max_message_size = 4LL * 1024 * 1024;
+    std::int64_t segment_size = 1024LL * 1024 * 1024;  // mappedFileSizeCommitLog
+    std::int64_t file_reserved_time_hours = 72;        // fileReservedTime
+    std::string delete_when = "04";                    // deleteWhen
   };
 
   MemoryMessageStore(mq::sdk::HostServices& host, Settings settings);
@@ -75,13 +90,21 @@ class MemoryMessageStore final : public mq::sdk::MessageStore {
  private:
   using Buffer = std::vector<std::uint8_t>;
 
-  // One record of the log. `queue_key` is empty for an end-of-file filler copied from a
-  // master (it keeps offsets identical but belongs to no queue).
+  // One record of the log, or an end-of-segment filler: then `bytes` holds only its 8-byte
+  // header, `size` is the bytes it takes in the log, and `queue_key` is empty (a filler
+  // belongs to no queue).
   struct LogEntry {
     std::int64_t offset = 0;
+    std::int64_t size = 0;
+    bool filler = false;
     std::shared_ptr<const Buffer> bytes;
     std::string queue_key;
     std::vector<std::string> index_keys;
+  };
+  // A segment of the log that holds at least one entry, and when it was last written.
+  struct Segment {
+    std::int64_t start = 0;
+    std::int64_t last_write_ms = 0;
   };
   // One consume-queue entry.
   struct QueueEntry {
@@ -102,8 +125,18 @@ class MemoryMessageStore final : public mq::sdk::MessageStore {
                   std::int32_t queue_id, std::int64_t queue_offset, std::int64_t tags_code,
                   std::int64_t store_timestamp_ms, std::string_view keys,
                   std::string_view unique_key);
+  // Ends the current segment with a filler at log_end_. REQUIRES: mu_ held exclusively.
+  void add_filler_locked(std::int64_t size);
+  // Notes a write at log_end_ in its segment. REQUIRES: mu_ held exclusively.
+  void touch_segment_locked();
+  // Drops the oldest log entry with its queue entry and index keys, and the segments left
+  // empty. REQUIRES: mu_ held exclusively, log_ not empty.
+  void drop_oldest_locked();
   // Drops the oldest records while the log is above max_bytes. REQUIRES: mu_ held exclusively.
   void enforce_retention_locked();
+  // The timer's check: drops segments older than fileReservedTime during a deleteWhen hour.
+  void expire_segments() noexcept;
+  bool is_delete_hour(std::int64_t now_ms) const noexcept;
   // The log entry starting exactly at `offset`, or nullptr. REQUIRES: mu_ held.
   const LogEntry* find_locked(std::int64_t offset) const noexcept;
   const Queue* find_queue_locked(std::string_view topic, std::int32_t queue_id) const;
@@ -114,11 +147,15 @@ class MemoryMessageStore final : public mq::sdk::MessageStore {
   mq::sdk::HostServices& host_;
   const Settings settings_;
 
+  std::vector<int> delete_hours_;  // from deleteWhen
+  mq::sdk::TimerId retention_timer_ = 0;
+
   mutable std::shared_mutex mu_;
   bool running_ = false;
   std::deque<LogEntry> log_;
+  std::deque<Segment> segments_;    // oldest first; covers every entry of log_
   std::int64_t log_end_ = 0;        // next physical offset
-  std::int64_t log_bytes_ = 0;      // bytes held in log_
+  std::int64_t log_bytes_ = 0;      // bytes held in log_ (a filler counts its header)
   std::int64_t last_store_ms_ = 0;  // store times never go backwards
   std::map<std::string, Queue, std::less<>> queues_;
   std::unordered_map<std::string, std::deque<std::int64_t>> index_;  // key -> physical offsets

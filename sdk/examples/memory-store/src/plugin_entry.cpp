@@ -5,6 +5,7 @@
 #include "mq/sdk/plugin.h"
 #include "mq/sdk/store.h"
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -27,6 +28,15 @@ mq::sdk::Result<std::unique_ptr<memory_store::MemoryMessageStore>> create_store(
   memory_store::MemoryMessageStore::Settings settings;
   settings.max_bytes = config.get_int("memory.maxBytes");
   settings.max_message_size = config.store->max_message_size;
+  // The same segments and retention the disk stores use, so physical offsets match theirs.
+  settings.segment_size = config.store->mapped_file_size_commit_log;
+  settings.file_reserved_time_hours = config.store->file_reserved_time_hours;
+  settings.delete_when = config.store->delete_when;
+  if (settings.segment_size < 64 || settings.segment_size > std::int64_t{1} << 31) {
+    return mq::sdk::Status(mq::sdk::StatusCode::kInvalidArgument,
+                           "mappedFileSizeCommitLog must be between 64 bytes and 2 GiB, got " +
+                               std::to_string(settings.segment_size));
+  }
   if (settings.max_bytes <= 0) {
     return mq::sdk::Status(
         mq::sdk::StatusCode::kInvalidArgument,

@@ -12,6 +12,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
+#include <mutex>
 
 namespace mq::client {
 namespace {
@@ -140,10 +142,42 @@ class Producer::Impl : public std::enable_shared_from_this<Producer::Impl> {
     return route.status();
   }
 
-  // Round robin over the topic's queues, avoiding `avoid_broker` when another broker exists.
+  // A broker a send just failed on (connection refused, timeout, a retryable refusal) is
+  // passed over by every send for kIsolationMs, while another broker can take the message:
+  // after a master dies, sends go straight to the others instead of paying a failed attempt
+  // each until the route drops it.
+  static constexpr std::int64_t kIsolationMs = 10000;
+
+  static std::int64_t steady_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+
+  void isolate(const std::string& broker_name) {
+    std::lock_guard lock(fault_mu_);
+    isolated_until_ms_[broker_name] = steady_ms() + kIsolationMs;
+  }
+
+  bool isolated(const std::string& broker_name, std::int64_t now_ms) {
+    std::lock_guard lock(fault_mu_);
+    auto it = isolated_until_ms_.find(broker_name);
+    if (it == isolated_until_ms_.end()) return false;
+    if (it->second > now_ms) return true;
+    isolated_until_ms_.erase(it);
+    return false;
+  }
+
+  // Round robin over the topic's queues, avoiding `avoid_broker` and isolated brokers when
+  // another broker exists.
   MessageQueue select_queue(const TopicRoute& route, const std::string& avoid_broker) {
     const auto& queues = route.publish_queues;
     const std::size_t start = counter_.fetch_add(1, std::memory_order_relaxed);
+    const std::int64_t now = steady_ms();
+    for (std::size_t i = 0; i < queues.size(); ++i) {
+      const auto& queue = queues[(start + i) % queues.size()];
+      if (queue.broker_name != avoid_broker && !isolated(queue.broker_name, now)) return queue;
+    }
     if (!avoid_broker.empty()) {
       for (std::size_t i = 0; i < queues.size(); ++i) {
         const auto& queue = queues[(start + i) % queues.size()];
@@ -263,6 +297,7 @@ class Producer::Impl : public std::enable_shared_from_this<Producer::Impl> {
       if (outcome.final) return std::move(*outcome.final);
       last = outcome.retry_reason;
       failed_broker = queue.broker_name;
+      if (!fixed_queue) isolate(queue.broker_name);
       instance_.log().warn("send to {} failed (attempt {}): {}", queue.to_string(), attempt + 1,
                            last.to_string());
     }
@@ -305,6 +340,7 @@ class Producer::Impl : public std::enable_shared_from_this<Producer::Impl> {
   void retry_or_fail(const std::shared_ptr<AsyncSend>& send, const MessageQueue& queue,
                      const sdk::Status& why) {
     send->failed_broker = queue.broker_name;
+    isolate(queue.broker_name);
     if (++send->attempt > options_.retries) {
       send->done(why);
       return;
@@ -385,6 +421,8 @@ class Producer::Impl : public std::enable_shared_from_this<Producer::Impl> {
   ClientInstance instance_;
   std::atomic<bool> started_{false};
   std::atomic<std::size_t> counter_{0};
+  std::mutex fault_mu_;
+  std::map<std::string, std::int64_t> isolated_until_ms_;  // guarded by fault_mu_
 };
 
 Producer::Producer(ProducerOptions options) : impl_(std::make_shared<Impl>(std::move(options))) {}

@@ -201,3 +201,31 @@ TEST_F(ProducerTest, ShutdownUnregistersAndHeartbeatsReachTheMaster) {
 
 }  // namespace
 }  // namespace mq::client
+
+namespace mq::client {
+namespace {
+
+using test::FakeBroker;
+using test::plugin_dir;
+
+// After a send fails on one broker, the following sends go straight to the other broker for
+// a while instead of paying a failed attempt each (a master that went down).
+TEST_F(ProducerTest, ABrokerThatJustFailedIsPassedOver) {
+  FakeBroker other(plugin_dir(), "broker-b");
+  other.add_topic("TopicTest", 4);
+  ASSERT_TRUE(other.register_with(namesrv()));
+  Producer producer(options());
+  ASSERT_TRUE(producer.start());
+  broker_->fail_next_sends(1000, core::response_code::kServiceNotAvailable);
+  for (int i = 0; i < 20; ++i) {
+    auto result = producer.send({.topic = "TopicTest", .body = "x" + std::to_string(i)});
+    ASSERT_TRUE(result.ok()) << result.status().to_string();
+    EXPECT_EQ(result->queue.broker_name, "broker-b");
+  }
+  // One failed attempt on broker-a at most, then it was isolated.
+  EXPECT_LE(broker_->request_count(rq::kSendMessageV2), 1);
+  EXPECT_EQ(other.request_count(rq::kSendMessageV2), 20);
+}
+
+}  // namespace
+}  // namespace mq::client

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -38,6 +39,8 @@ pid_t spawn(const std::string& path, const std::vector<std::string>& args,
     if (null_in >= 0) dup2(null_in, 0);
     // Fresh process group, so tests can signal it without touching the test runner.
     setpgid(0, 0);
+    // A test that crashes must not leave servers behind: the child dies with its parent.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);

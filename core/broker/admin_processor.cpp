@@ -4,6 +4,7 @@
 #include "broker/schedule_message_service.h"
 #include "broker/subscription_group_table.h"
 #include "broker/topic_config_table.h"
+#include "common/clock.h"
 #include "remoting/json.h"
 #include "remoting/kv_table.h"
 #include "remoting/response_code.h"
@@ -16,16 +17,9 @@
 namespace mq::core {
 namespace {
 
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
+// Topics an administrator may not create or delete: the no-send ones and the default topic.
 bool is_system_topic(std::string_view topic) {
-  return topic == "SCHEDULE_TOPIC_XXXX" || topic == "RMQ_SYS_TRANS_HALF_TOPIC" ||
-         topic == "RMQ_SYS_TRANS_OP_HALF_TOPIC" || topic == "TRANS_CHECK_MAX_TIME_TOPIC" ||
-         topic == "SELF_TEST_TOPIC" || topic == "OFFSET_MOVED_EVENT" || topic == "TBW102";
+  return is_no_send_topic(topic) || topic == "TBW102";
 }
 
 // A MessageQueue written as a JSON object key (§4.8).
@@ -50,11 +44,11 @@ RemotingCommand failure(const RemotingCommand& request, std::int32_t code, std::
 }  // namespace
 
 AdminProcessor::AdminProcessor(BrokerContext& context)
-    : context_(context), boot_timestamp_ms_(now_ms()) {}
+    : context_(context), boot_timestamp_ms_(wall_clock_ms()) {}
 
 RemotingCommand AdminProcessor::runtime_info(const RemotingCommand& request) {
   KvTable table;
-  const auto now = now_ms();
+  const auto now = wall_clock_ms();
   const auto& stats = context_.stats;
   auto& t = table.table;
   t["brokerVersionDesc"] = "V4_9_7";
@@ -305,7 +299,7 @@ RemotingCommand AdminProcessor::query_message(const RemotingCommand& request) {
     at += record.record.size();
   }
   auto response = RemotingCommand::response_to(request, response_code::kSuccess);
-  response.set("indexLastUpdateTimestamp", now_ms());
+  response.set("indexLastUpdateTimestamp", wall_clock_ms());
   response.set("indexLastUpdatePhyoffset", context_.store.log_end().value());
   response.body = std::move(body);
   return response;

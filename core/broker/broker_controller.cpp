@@ -1,6 +1,7 @@
 #include "broker/broker_controller.h"
 
 #include "broker/host_address.h"
+#include "common/clock.h"
 #include "net/local_socket.h"
 
 #include <spdlog/logger.h>
@@ -10,12 +11,6 @@
 
 namespace mq::core {
 namespace {
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 constexpr std::int64_t kOffsetPersistIntervalMs = 5000;
 constexpr std::int64_t kClientScanIntervalMs = 10000;
@@ -100,7 +95,7 @@ sdk::Status BrokerController::start() {
     }
   });
   timers_.every(kClientScanIntervalMs, [this] {
-    const auto now = now_ms();
+    const auto now = wall_clock_ms();
     std::set<std::string> changed;
     for (const auto& [group, channel] : consumers_.scan_not_active(now, kClientExpiredMs)) {
       logger_->warn("consumer {} of group {} silent for {} ms, removed", channel.peer, group,
@@ -111,7 +106,7 @@ sdk::Status BrokerController::start() {
     producers_.scan_not_active(now, kClientExpiredMs);
   });
   timers_.every(kHeldPullCheckIntervalMs, [this] {
-    held_pulls_.check(now_ms(), [this](const std::string& topic, std::int32_t queue) {
+    held_pulls_.check(wall_clock_ms(), [this](const std::string& topic, std::int32_t queue) {
       return plugins_.store->max_offset(topic, queue).value();
     });
   });

@@ -5,6 +5,7 @@
 #include "broker/producer_manager.h"
 #include "broker/subscription_group_table.h"
 #include "broker/topic_config_table.h"
+#include "common/clock.h"
 #include "net/remoting_server.h"
 #include "remoting/heartbeat_data.h"
 #include "remoting/json.h"
@@ -17,12 +18,6 @@
 
 namespace mq::core {
 namespace {
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 RemotingCommand missing(const RemotingCommand& request, const char* fields) {
   return RemotingCommand::response_to(request, response_code::kSystemError,
@@ -49,7 +44,7 @@ RemotingCommand ClientManageProcessor::heartbeat(const Channel& channel,
   client.client_id = data->client_id;
   client.language = request.language;
   client.version = request.version;
-  client.last_update_ms = now_ms();
+  client.last_update_ms = wall_clock_ms();
   for (const auto& consumer : data->consumer_data_set) {
     auto group = context_.groups.find_or_create(consumer.group_name);
     if (group) {

@@ -7,6 +7,7 @@
 #include "broker/pull_request_hold_service.h"
 #include "broker/subscription_group_table.h"
 #include "broker/topic_config_table.h"
+#include "common/clock.h"
 #include "remoting/response_code.h"
 
 #include <spdlog/logger.h>
@@ -23,12 +24,6 @@ namespace {
 constexpr std::int64_t kFlagCommitOffset = 1;
 constexpr std::int64_t kFlagSuspend = 2;
 constexpr std::int64_t kFlagSubscription = 4;
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Tags of a subscription expression: split on "||", trimmed, empties dropped; "*" = all.
 std::vector<std::int32_t> tag_codes(std::string_view expression) {
@@ -266,7 +261,7 @@ void PullMessageProcessor::process(std::shared_ptr<const RemotingCommand> shared
     BrokerContext* context = &context_;
     PullMessageProcessor* self = this;
     context->held_pulls.hold(topic, queue_id, offset,
-                             now_ms() + std::max<std::int64_t>(0, suspend_ms),
+                             wall_clock_ms() + std::max<std::int64_t>(0, suspend_ms),
                              [self, shared_request, respond](bool expired) {
                                self->process(shared_request, respond, !expired, false);
                              });

@@ -1,5 +1,6 @@
 #include "broker/schedule_message_service.h"
 
+#include "common/clock.h"
 #include "remoting/json.h"
 
 #include <fcntl.h>
@@ -15,12 +16,6 @@
 
 namespace mq::core {
 namespace {
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string offsets_file(const BrokerConfig& config) {
   return (std::filesystem::path(config.store.store_path_root_dir) / "config" / "delayOffset.json")
@@ -175,13 +170,13 @@ sdk::Status ScheduleMessageService::persist() const {
 }
 
 void ScheduleMessageService::run() {
-  std::int64_t last_persist = now_ms();
+  std::int64_t last_persist = wall_clock_ms();
   std::unique_lock lock(mu_);
   while (!stopping_) {
     lock.unlock();
     bool busy = false;
     for (std::size_t i = 0; i < levels_ms_.size(); ++i) busy |= deliver_level(i);
-    if (now_ms() - last_persist > 5000) {
+    if (wall_clock_ms() - last_persist > 5000) {
       bool dirty;
       {
         std::lock_guard guard(mu_);
@@ -189,7 +184,7 @@ void ScheduleMessageService::run() {
         dirty_ = false;
       }
       if (dirty) static_cast<void>(persist());
-      last_persist = now_ms();
+      last_persist = wall_clock_ms();
     }
     lock.lock();
     if (!busy) wake_.wait_for(lock, std::chrono::milliseconds(100));
@@ -210,7 +205,7 @@ bool ScheduleMessageService::deliver_level(std::size_t level_index) {
                                         sdk::TagFilter{});
   if (read.status != sdk::ReadStatus::kFound) return false;
   bool delivered = false;
-  const std::int64_t now = now_ms();
+  const std::int64_t now = wall_clock_ms();
   for (const auto& bytes : read.records) {
     sdk::record::StoredRecord record;
     if (sdk::record::decode_record(bytes, &record, false) != sdk::record::DecodeStatus::kOk) {

@@ -5,6 +5,7 @@
 #include "broker/schedule_message_service.h"
 #include "broker/subscription_group_table.h"
 #include "broker/topic_config_table.h"
+#include "common/clock.h"
 #include "remoting/request_code.h"
 #include "remoting/response_code.h"
 
@@ -77,21 +78,9 @@ std::optional<SendHeader> parse_send_header(const RemotingCommand& request, std:
   return h;
 }
 
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 std::int32_t random_below(std::int32_t bound) {
   thread_local std::minstd_rand random(std::random_device{}());
   return bound <= 0 ? 0 : static_cast<std::int32_t>(random() % static_cast<std::uint32_t>(bound));
-}
-
-bool is_reserved_send_topic(std::string_view topic) {
-  return topic == "SCHEDULE_TOPIC_XXXX" || topic == "RMQ_SYS_TRANS_HALF_TOPIC" ||
-         topic == "RMQ_SYS_TRANS_OP_HALF_TOPIC" || topic == "TRANS_CHECK_MAX_TIME_TOPIC" ||
-         topic == "SELF_TEST_TOPIC" || topic == "OFFSET_MOVED_EVENT";
 }
 
 RemotingCommand error(const RemotingCommand& request, std::int32_t code, std::string remark) {
@@ -224,7 +213,7 @@ void SendMessageProcessor::send(const Channel& channel, RemotingCommand request,
                       "] is invalid: 1..127 characters from A-Z a-z 0-9 % | _ -"));
     return;
   }
-  if (is_reserved_send_topic(header->topic)) {
+  if (is_no_send_topic(header->topic)) {
     respond(error(request, response_code::kNoPermission,
                   "Sending message to topic[" + header->topic + "] is forbidden."));
     return;
@@ -329,29 +318,25 @@ void SendMessageProcessor::send(const Channel& channel, RemotingCommand request,
       }
       item_properties.push_back(merged.to_string());
     }
+    // Every view below points into item_properties, which outlives the append.
     for (std::size_t i = 0; i < items->size(); ++i) {
+      const std::string_view props = item_properties[i];
+      if (props.size() > sdk::record::kMaxPropertiesLength) {
+        respond(error(request, response_code::kMessageIllegal,
+                      "the message properties length is over 32767"));
+        return;
+      }
       sdk::MessageToAppend one = message;
       one.topic = target_topic;
       one.queue_id = queue_id;
       one.flag = (*items)[i].flag;
       one.body = (*items)[i].body;
-      one.properties = item_properties[i];
-      auto parsed = MessageProperties::parse(item_properties[i]);
-      one.tags_code = sdk::record::tags_code(parsed.get(property::kTags).value_or(""));
+      one.properties = props;
+      one.tags_code =
+          sdk::record::tags_code(sdk::record::find_property(props, property::kTags).value_or(""));
+      one.keys = sdk::record::find_property(props, property::kKeys).value_or("");
+      one.unique_key = sdk::record::find_property(props, property::kUniqueKey).value_or("");
       batch.push_back(one);
-    }
-    // Keys and unique keys are views into item_properties, which outlive the append.
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      std::string_view props = item_properties[i];
-      batch[i].keys = sdk::record::find_property(props, property::kKeys).value_or("");
-      batch[i].unique_key = sdk::record::find_property(props, property::kUniqueKey).value_or("");
-    }
-    for (const auto& one : batch) {
-      if (one.properties.size() > sdk::record::kMaxPropertiesLength) {
-        respond(error(request, response_code::kMessageIllegal,
-                      "the message properties length is over 32767"));
-        return;
-      }
     }
     std::vector<std::int32_t> sizes;
     for (const auto& one : batch) {
@@ -397,7 +382,7 @@ void SendMessageProcessor::send(const Channel& channel, RemotingCommand request,
   std::string stored_topic = target_topic;
   if (auto delay = properties.get(property::kDelay)) {
     context_.schedule->redirect_delayed(properties, stored_topic, stored_queue, tags_code,
-                                        now_ms());
+                                        wall_clock_ms());
   }
   const std::string properties_text = properties.to_string();
   if (properties_text.size() > sdk::record::kMaxPropertiesLength) {
@@ -502,7 +487,7 @@ void SendMessageProcessor::send_back(const Channel&, RemotingCommand request, Re
   std::int32_t stored_queue = queue_id;
   if (properties.get(property::kDelay)) {
     context_.schedule->redirect_delayed(properties, stored_topic, stored_queue, tags_code,
-                                        now_ms());
+                                        wall_clock_ms());
   }
   properties.remove(property::kWait);
   const std::string properties_text = properties.to_string();

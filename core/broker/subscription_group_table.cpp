@@ -1,6 +1,7 @@
 #include "broker/subscription_group_table.h"
 
 #include "broker/durable_file.h"
+#include "common/clock.h"
 #include "remoting/json_reader.h"
 
 #include <chrono>
@@ -9,12 +10,6 @@
 
 namespace mq::core {
 namespace {
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 bool is_system_consumer_group(std::string_view group) {
   return group.starts_with(kSystemConsumerGroupPrefix);
@@ -252,7 +247,7 @@ sdk::Status SubscriptionGroupTable::persist_locked() {
 }
 
 sdk::Status SubscriptionGroupTable::changed_locked() {
-  data_version_.next_version(now_ms());
+  data_version_.next_version(wall_clock_ms());
   dirty_ = true;
   return persist_locked();
 }

@@ -1,5 +1,7 @@
 #include "broker/topic_config_table.h"
 
+#include "common/clock.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -10,12 +12,6 @@
 
 namespace mq::core {
 namespace {
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 TopicConfig make_topic(std::string name, std::int32_t queues, std::int32_t perm) {
   TopicConfig topic;
@@ -36,6 +32,12 @@ bool valid_topic_name(std::string_view topic) {
     if (!ok) return false;
   }
   return true;
+}
+
+bool is_no_send_topic(std::string_view topic) {
+  return topic == "SCHEDULE_TOPIC_XXXX" || topic == "RMQ_SYS_TRANS_HALF_TOPIC" ||
+         topic == "RMQ_SYS_TRANS_OP_HALF_TOPIC" || topic == "TRANS_CHECK_MAX_TIME_TOPIC" ||
+         topic == "SELF_TEST_TOPIC" || topic == "OFFSET_MOVED_EVENT";
 }
 
 TopicConfigTable::TopicConfigTable(const BrokerConfig& config) : config_(config) {}
@@ -67,7 +69,7 @@ sdk::Status TopicConfigTable::load() {
   const std::size_t before = table_.topic_config_table.size();
   add_system_topics_locked();
   if (table_.topic_config_table.size() != before) {
-    table_.data_version.next_version(now_ms());
+    table_.data_version.next_version(wall_clock_ms());
     return persist_locked();
   }
   return sdk::Status::ok();
@@ -102,7 +104,7 @@ std::optional<TopicConfig> TopicConfigTable::find(std::string_view topic) const 
 sdk::Status TopicConfigTable::upsert(const TopicConfig& topic) {
   std::lock_guard lock(mu_);
   table_.topic_config_table.insert_or_assign(topic.topic_name, topic);
-  table_.data_version.next_version(now_ms());
+  table_.data_version.next_version(wall_clock_ms());
   return persist_locked();
 }
 
@@ -111,7 +113,7 @@ sdk::Status TopicConfigTable::remove(std::string_view topic) {
   auto it = table_.topic_config_table.find(topic);
   if (it == table_.topic_config_table.end()) return sdk::Status::ok();
   table_.topic_config_table.erase(it);
-  table_.data_version.next_version(now_ms());
+  table_.data_version.next_version(wall_clock_ms());
   return persist_locked();
 }
 

@@ -53,4 +53,8 @@ class TopicConfigTable {
 // RocketMQ's topic-name rule: 1..127 characters from [A-Za-z0-9%|_-].
 bool valid_topic_name(std::string_view topic);
 
+// The broker's own topics no client may send to (§3.2: SCHEDULE_TOPIC_XXXX, the transaction
+// topics, SELF_TEST_TOPIC, OFFSET_MOVED_EVENT).
+bool is_no_send_topic(std::string_view topic);
+
 }  // namespace mq::core

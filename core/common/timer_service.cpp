@@ -1,19 +1,11 @@
 #include "common/timer_service.h"
 
+#include "common/clock.h"
+
 #include <chrono>
 #include <limits>
 
 namespace mq::core {
-namespace {
-
-std::int64_t steady_now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
-
 TimerService::TimerService() : thread_([this] { run(); }) {}
 
 TimerService::~TimerService() { stop(); }
@@ -32,7 +24,7 @@ sdk::TimerId TimerService::add(std::int64_t delay_ms, std::int64_t interval_ms,
   std::lock_guard lock(mu_);
   if (stopping_ || !callback) return 0;
   sdk::TimerId id = next_id_++;
-  timers_.emplace(id, Timer{steady_now_ns() + delay_ms * 1'000'000, interval_ms * 1'000'000,
+  timers_.emplace(id, Timer{steady_clock_ns() + delay_ms * 1'000'000, interval_ms * 1'000'000,
                             std::move(callback)});
   wake_.notify_one();
   return id;
@@ -71,7 +63,7 @@ void TimerService::run() {
       wake_.wait(lock);
       continue;
     }
-    const std::int64_t now = steady_now_ns();
+    const std::int64_t now = steady_clock_ns();
     if (next_due > now) {
       wake_.wait_for(lock, std::chrono::nanoseconds(next_due - now));
       continue;

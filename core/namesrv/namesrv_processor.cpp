@@ -1,5 +1,6 @@
 #include "namesrv/namesrv_processor.h"
 
+#include "common/clock.h"
 #include "remoting/kv_table.h"
 #include "remoting/register_broker_body.h"
 #include "remoting/request_code.h"
@@ -39,11 +40,7 @@ std::int64_t required_int(const RemotingCommand& request, std::string_view key) 
 
 NamesrvProcessor::NamesrvProcessor(const NamesrvConfig& config, RouteInfoManager& routes,
                                    std::shared_ptr<spdlog::logger> logger)
-    : now_ms([] {
-        return std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-            .count();
-      }),
+    : now_ms([] { return wall_clock_ms(); }),
       config_(config),
       routes_(routes),
       logger_(std::move(logger)) {}

@@ -1,5 +1,6 @@
 #include "net/remoting_client.h"
 
+#include "common/clock.h"
 #include "remoting/remoting_codec.h"
 
 #include <atomic>
@@ -7,16 +8,6 @@
 #include <future>
 
 namespace mq::core {
-namespace {
-
-std::int64_t steady_now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
-
 std::int32_t next_opaque() noexcept {
   static std::atomic<std::int32_t> counter{1};
   std::int32_t value = counter.fetch_add(1, std::memory_order_relaxed);
@@ -182,7 +173,7 @@ void RemotingClient::invoke_async(std::string_view address, RemotingCommand requ
   const std::int32_t opaque = request.opaque;
   {
     std::lock_guard lock(mu_);
-    const std::int64_t deadline = steady_now_ns() + timeout_ms * 1'000'000;
+    const std::int64_t deadline = steady_clock_ns() + timeout_ms * 1'000'000;
     pending_[opaque] = Pending{connection.value(), deadline, timeout_ms, std::move(done)};
     // Wake the sweeper only when this deadline comes before the one it already waits for:
     // a wake-up per request would cost a context switch per message.
@@ -286,7 +277,7 @@ void RemotingClient::on_connection_closed(Connection* connection, const sdk::Sta
 void RemotingClient::sweep_timeouts() {
   std::unique_lock lock(mu_);
   while (!stopping_) {
-    const std::int64_t now = steady_now_ns();
+    const std::int64_t now = steady_clock_ns();
     std::int64_t next = now + 1'000'000'000;
     std::vector<std::pair<std::string, ResponseCallback>> expired;
     for (auto it = pending_.begin(); it != pending_.end();) {

@@ -75,6 +75,10 @@ void MasterStreamer::stop() noexcept {
 }
 
 void MasterStreamer::notify() noexcept {
+  // No connection, nothing to stream: an append must not cost a system call and a thread
+  // wake-up. A slave connecting meanwhile is served by the accept pass, which reads the log
+  // end itself.
+  if (connections_.load(std::memory_order_acquire) == 0) return;
   // acq_rel pairs with the I/O thread's exchange(false): either that exchange sees this one
   // (and with it the append that preceded it), or this one sees false and writes the eventfd.
   if (!notified_.exchange(true, std::memory_order_acq_rel) && wakeup_.fd() >= 0) {
@@ -130,6 +134,7 @@ void MasterStreamer::run() noexcept {
       if (!keep) slave.reset();
     }
     std::erase(slaves_, nullptr);
+    connections_.store(static_cast<int>(slaves_.size()), std::memory_order_release);
     publish_state();
     if (hooks_ != nullptr) next_deadline_ns_ = hooks_->on_tick(host_.clock().steady_ns());
   }

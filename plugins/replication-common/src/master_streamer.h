@@ -97,6 +97,7 @@ class MasterStreamer {
   Wakeup wakeup_;
   std::thread thread_;
   std::atomic<bool> stopping_{false};
+  std::atomic<int> connections_{0};    // slave connections, as of the last I/O pass
   std::atomic<bool> notified_{false};  // an eventfd write is pending (see notify())
 
   // I/O thread only.

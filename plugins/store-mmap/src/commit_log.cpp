@@ -15,6 +15,7 @@ namespace {
 
 void write_filler(MappedFile& file, std::int64_t position) noexcept {
   const std::int64_t remaining = file.size() - position;
+  file.claim(file.size());
   record::put_u32(file.data() + position, static_cast<std::uint32_t>(remaining));
   record::put_u32(file.data() + position + 4, record::kBlankMagic);
   file.set_wrote_position(file.size());
@@ -37,6 +38,8 @@ sdk::Result<CommitLog::Slot> CommitLog::reserve(std::int64_t bytes) noexcept {
   if (file && !file->is_full()) {
     const std::int64_t position = file->wrote_position();
     if (file->size() - position >= bytes + kFillerMinSize) {
+      file->claim(position + bytes);
+      preparer_.wrote(file, position + bytes);
       return Slot{file, file->data() + position, file->start_offset() + position};
     }
     write_filler(*file, position);
@@ -45,6 +48,8 @@ sdk::Result<CommitLog::Slot> CommitLog::reserve(std::int64_t bytes) noexcept {
   auto created = files_.create_file(start);
   if (!created.ok()) return created.status();
   file = std::move(created.value());
+  file->claim(bytes);
+  preparer_.wrote(file, bytes);
   return Slot{file, file->data(), file->start_offset()};
 }
 
@@ -96,8 +101,10 @@ sdk::Status CommitLog::append_raw(
             "replicated record at " + std::to_string(offset) + " would cross the end of its file");
       }
       const auto size = static_cast<std::size_t>(decoded.total_size);
+      file->claim(position + decoded.total_size);
       std::memcpy(file->data() + position, records.data(), size);
       file->set_wrote_position(position + decoded.total_size);
+      preparer_.wrote(file, position + decoded.total_size);
       if (status == record::DecodeStatus::kOk) {
         record::StoredRecord stored;
         (void)record::decode_record(file->view(position, decoded.total_size), &stored, false);

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "mapped_file_queue.h"
+#include "page_preparer.h"
 
 #include "mq/sdk/bytes.h"
 #include "mq/sdk/status.h"
@@ -33,6 +34,11 @@ class CommitLog {
   // Start of the oldest file still on disk, and the end of the published records.
   std::int64_t min_offset() const noexcept { return files_.min_offset(); }
   std::int64_t end_offset() const noexcept { return files_.max_offset(); }
+
+  // Starts and stops the thread that prepares pages ahead of the writer (PagePreparer).
+  // Optional: without it appends work the same, taking a page fault per new page.
+  void start_preparing() noexcept { static_cast<void>(preparer_.start()); }
+  void stop_preparing() noexcept { preparer_.stop(); }
 
   // ---- writer ------------------------------------------------------------------------------
   // Room for `bytes` contiguous bytes in one file. Nothing is visible to readers until
@@ -79,6 +85,8 @@ class CommitLog {
 
  private:
   MappedFileQueue files_;
+  // 16 MiB ahead: about 40 ms of appends at 400 MB/s, refilled in 8 MiB rounds.
+  PagePreparer preparer_{16 << 20, 64 << 10};
 };
 
 }  // namespace mq::store_mmap

@@ -26,7 +26,8 @@ sdk::Result<std::unique_ptr<IndexFile>> IndexFile::create(const std::string& pat
   if (slot_count <= 0 || entry_limit <= 0) {
     return sdk::Status(sdk::StatusCode::kInvalidArgument, "index slots and entries must be > 0");
   }
-  auto file = MappedFile::open(path, 0, file_size(slot_count, entry_limit), true, false);
+  auto file = MappedFile::open(path, 0, file_size(slot_count, entry_limit), true, false,
+                               MappedFile::Blocks::kSparse);
   if (!file.ok()) return file.status();
   std::unique_ptr<IndexFile> index(new (std::nothrow) IndexFile(std::move(file.value())));
   if (!index) return sdk::Status(sdk::StatusCode::kResourceExhausted, "out of memory");

@@ -30,8 +30,8 @@ std::string MappedFile::file_name(std::int64_t start_offset) {
 
 sdk::Result<std::shared_ptr<MappedFile>> MappedFile::open(const std::string& path,
                                                           std::int64_t start_offset,
-                                                          std::int64_t size, bool create,
-                                                          bool warm) noexcept {
+                                                          std::int64_t size, bool create, bool warm,
+                                                          Blocks blocks) noexcept {
   try {
     if (size <= 0) return sdk::Status(sdk::StatusCode::kInvalidArgument, "bad file size");
     const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0644);
@@ -48,10 +48,19 @@ sdk::Result<std::shared_ptr<MappedFile>> MappedFile::open(const std::string& pat
                          path + " is " + std::to_string(info.st_size) + " bytes, expected " +
                              std::to_string(size) + ": was the mapped file size changed?");
     }
-    if (info.st_size < size && ::ftruncate(fd, size) != 0) {
-      const int error = errno;
-      ::close(fd);
-      return io_error("cannot size", path, error);
+    if (info.st_size < size) {
+      // Reserve the blocks up front: writing through the mapping into a hole costs a block
+      // allocation and a zero-filled read per page fault (measured: ~6x the CPU of writing into
+      // allocated blocks), and a hole that cannot be allocated later (disk full) would kill the
+      // process with SIGBUS instead of failing an append. Where the file system cannot reserve
+      // (no support, no space), the file is sized sparse as before and the store's disk-space
+      // check refuses appends before the disk fills.
+      const bool reserved = blocks == Blocks::kReserved && ::fallocate(fd, 0, 0, size) == 0;
+      if (!reserved && ::ftruncate(fd, size) != 0) {
+        const int error = errno;
+        ::close(fd);
+        return io_error("cannot size", path, error);
+      }
     }
     void* mapped =
         ::mmap(nullptr, static_cast<std::size_t>(size), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -115,13 +124,41 @@ sdk::Status MappedFile::sync_range(std::int64_t begin, std::int64_t end) noexcep
   return sdk::Status::ok();
 }
 
+void MappedFile::claim(std::int64_t end) noexcept {
+  if (end <= prepared_position()) return;
+  std::lock_guard lock(prepare_mu_);
+  claimed_end_ = std::max(claimed_end_, end);
+}
+
+std::int64_t MappedFile::prepare(std::int64_t end, std::int64_t step) noexcept {
+  static constexpr std::uint8_t kZeros[64 * 1024] = {};
+  auto page_up = [](std::int64_t at) { return (at + kPageSize - 1) / kPageSize * kPageSize; };
+  end = std::min(page_up(end), size_);
+  step = std::clamp<std::int64_t>(step, kPageSize, static_cast<std::int64_t>(sizeof(kZeros)));
+  for (;;) {
+    // One step per lock hold, so a writer claiming past the prepared position waits for one
+    // pwrite() at most.
+    std::lock_guard lock(prepare_mu_);
+    const std::int64_t at =
+        std::max({prepared_position(), page_up(claimed_end_), page_up(wrote_position())});
+    if (at >= end) break;
+    const ssize_t wrote =
+        ::pwrite(fd_, kZeros, static_cast<std::size_t>(std::min(step, end - at)), at);
+    if (wrote <= 0) break;
+    prepared_position_.store(at + wrote, std::memory_order_release);
+  }
+  return prepared_position();
+}
+
 void MappedFile::zero_from(std::int64_t position) noexcept {
   if (position >= size_) return;
-  // Zero the partial first page by hand and punch out whole pages (they read back as zeros
-  // without being written); fall back to writing zeros where holes are not supported.
+  // Zero the partial first page by hand and turn whole pages into allocated zero ranges (they
+  // read back as zeros without being written and stay reserved); else punch them out; fall back
+  // to writing zeros where neither is supported.
   const std::int64_t aligned = std::min(size_, (position + kPageSize - 1) / kPageSize * kPageSize);
   std::memset(data_ + position, 0, static_cast<std::size_t>(aligned - position));
   if (aligned < size_ &&
+      ::fallocate(fd_, FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE, aligned, size_ - aligned) != 0 &&
       ::fallocate(fd_, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, aligned, size_ - aligned) != 0) {
     std::memset(data_ + aligned, 0, static_cast<std::size_t>(size_ - aligned));
   }

@@ -15,18 +15,25 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 
 namespace mq::store_mmap {
 
 class MappedFile {
  public:
-  // Maps `path` (`size` bytes), creating it sparse when missing and `create` is set. A shorter
+  // How a new file's blocks are allocated: reserved up front (files written in order, where a
+  // fault into a hole costs a block allocation per page) or sparse (files written at random,
+  // mostly never in full).
+  enum class Blocks { kReserved, kSparse };
+
+  // Maps `path` (`size` bytes), creating it when missing and `create` is set. A shorter
   // existing file (a crash during creation) is extended with zeros; a longer one is kCorruption.
   // With `warm` every page is touched once so the first appends do not fault.
   static sdk::Result<std::shared_ptr<MappedFile>> open(const std::string& path,
                                                        std::int64_t start_offset, std::int64_t size,
-                                                       bool create, bool warm) noexcept;
+                                                       bool create, bool warm,
+                                                       Blocks blocks = Blocks::kReserved) noexcept;
 
   MappedFile(const MappedFile&) = delete;
   MappedFile& operator=(const MappedFile&) = delete;
@@ -70,6 +77,29 @@ class MappedFile {
   // places, such as the index).
   sdk::Status sync_range(std::int64_t begin, std::int64_t end) noexcept;
 
+  // ---- page preparation -------------------------------------------------------------------
+  // The first store into a page of a shared file mapping takes a page fault that allocates and
+  // zero-fills the page cache page; on virtual machines that is several microseconds per page
+  // (measured: ~2.3 us per KiB written, against ~0.3 us when the page is already cached). A
+  // helper thread prepares pages ahead of the writer with pwrite() of zeros, which allocates
+  // them cheaply, so the writer's stores find them cached.
+  //
+  // Contract: every writer calls claim(end) before storing below `end`; prepare() never writes
+  // below a claimed end, the write position, or a page it has already prepared, so it never
+  // overwrites data. Both may run on different threads.
+
+  // Bytes below which every page has been prepared.
+  std::int64_t prepared_position() const noexcept {
+    return prepared_position_.load(std::memory_order_acquire);
+  }
+  // The writer is about to store below `end` (relative to the file start). Waits for a
+  // preparation step in flight only when `end` is beyond the prepared position.
+  void claim(std::int64_t end) noexcept;
+  // Prepares pages from the prepared position (or above the claimed end) up to at most `end`,
+  // `step` bytes per pwrite(). Returns the new prepared position; stops early when a write
+  // fails (the writer then simply takes the faults).
+  std::int64_t prepare(std::int64_t end, std::int64_t step) noexcept;
+
   // Zeroes [position, size) so a later scan cannot read stale records there. Recovery only.
   void zero_from(std::int64_t position) noexcept;
 
@@ -91,6 +121,10 @@ class MappedFile {
 
   std::atomic<std::int64_t> wrote_position_{0};
   std::atomic<std::int64_t> flushed_position_{0};
+
+  std::mutex prepare_mu_;  // held by prepare() while it writes; by claim() beyond the prepared
+  std::int64_t claimed_end_ = 0;  // guarded by prepare_mu_
+  std::atomic<std::int64_t> prepared_position_{0};
 };
 
 }  // namespace mq::store_mmap

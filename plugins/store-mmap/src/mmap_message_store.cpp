@@ -161,6 +161,7 @@ Status MmapMessageStore::start() noexcept {
         [this] { return commit_log_.files().dirty_bytes(); }, end, host_.clock(), host_.metrics(),
         host_.logger());
     committer_->start();
+    commit_log_.start_preparing();
     housekeeping_stop_ = false;
     housekeeping_thread_ = std::thread([this] { housekeeping_loop(); });
     started_ = true;
@@ -185,6 +186,7 @@ void MmapMessageStore::stop() noexcept {
   }
   housekeeping_wake_.notify_all();
   if (housekeeping_thread_.joinable()) housekeeping_thread_.join();
+  commit_log_.stop_preparing();
   if (committer_) committer_->stop();
   auto status = commit_log_.files().flush();
   Status saved = status.ok() ? checkpoint() : status.status();

@@ -8,7 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstring>
+#include <thread>
 #include <filesystem>
 
 namespace mq::store_mmap {
@@ -19,6 +21,70 @@ using testing::TempDir;
 TEST(MappedFile, NamesAre20Digits) {
   EXPECT_EQ(MappedFile::file_name(0), "00000000000000000000");
   EXPECT_EQ(MappedFile::file_name(1073741824), "00000000001073741824");
+}
+
+TEST(MappedFile, NewFilesInOrderHaveTheirBlocksReservedAndIndexFilesStaySparse) {
+  TempDir dir;
+  const std::int64_t size = 4 << 20;
+  auto reserved = MappedFile::open(dir.sub("reserved"), 0, size, true, false);
+  auto sparse = MappedFile::open(dir.sub("sparse"), 0, size, true, false,
+                                 MappedFile::Blocks::kSparse);
+  ASSERT_TRUE(reserved.ok() && sparse.ok());
+  struct stat info {};
+  ASSERT_EQ(::stat(dir.sub("reserved").c_str(), &info), 0);
+  EXPECT_GE(info.st_blocks * 512, size);  // allocated (file systems without fallocate excepted)
+  ASSERT_EQ(::stat(dir.sub("sparse").c_str(), &info), 0);
+  EXPECT_LT(info.st_blocks * 512, size);
+  EXPECT_EQ(info.st_size, size);
+}
+
+TEST(MappedFile, PreparingPagesNeverTouchesWrittenOrClaimedBytes) {
+  TempDir dir;
+  const std::int64_t size = 1 << 20;
+  auto opened = MappedFile::open(dir.sub(MappedFile::file_name(0)), 0, size, true, false);
+  ASSERT_TRUE(opened.ok());
+  auto& file = *opened.value();
+  std::memset(file.data(), 'a', 5000);
+  file.set_wrote_position(5000);
+  file.claim(9000);
+  std::memset(file.data() + 5000, 'b', 4000);  // claimed, not yet published
+  EXPECT_EQ(file.prepare(300000, 64 << 10), 300000 / 4096 * 4096 + 4096);
+  for (std::int64_t i = 0; i < 9000; ++i) {
+    ASSERT_EQ(file.data()[i], i < 5000 ? 'a' : 'b') << i;
+  }
+  // Below the prepared position a claim returns at once and prepare() never writes again.
+  std::memset(file.data() + 9000, 'c', 100000);
+  file.claim(109000);
+  file.prepare(size, 64 << 10);
+  EXPECT_EQ(file.prepared_position(), size);
+  EXPECT_EQ(file.data()[108999], 'c');
+  EXPECT_EQ(file.data()[109000], 0);
+}
+
+TEST(MappedFile, AWriterRacingThePreparerLosesNothing) {
+  TempDir dir;
+  const std::int64_t size = 8 << 20;
+  auto opened = MappedFile::open(dir.sub(MappedFile::file_name(0)), 0, size, true, false);
+  ASSERT_TRUE(opened.ok());
+  auto file = opened.value();
+  std::atomic<bool> done{false};
+  std::thread preparer([&] {
+    while (!done.load()) file->prepare(file->wrote_position() + (256 << 10), 4096);
+  });
+  // Records of 1000 bytes, each filled with its own index, written as the store writes them.
+  std::int64_t position = 0;
+  for (int i = 0; position + 1000 <= size; ++i, position += 1000) {
+    file->claim(position + 1000);
+    std::memset(file->data() + position, 1 + i % 250, 1000);
+    file->set_wrote_position(position + 1000);
+  }
+  done = true;
+  preparer.join();
+  for (std::int64_t at = 0; at + 1000 <= size; at += 1000) {
+    const auto expected = static_cast<std::uint8_t>(1 + (at / 1000) % 250);
+    ASSERT_EQ(file->data()[at], expected) << at;
+    ASSERT_EQ(file->data()[at + 999], expected) << at;
+  }
 }
 
 TEST(MappedFile, CreateWriteFlushReopen) {

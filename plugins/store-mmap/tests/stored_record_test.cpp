@@ -2,6 +2,7 @@
 #include "mq/sdk/stored_record.h"
 
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <string>
 #include <vector>
@@ -48,6 +49,36 @@ TEST(StoredRecord, Crc32MatchesZlib) {
   // Continuing a CRC over two parts equals the CRC of the whole.
   EXPECT_EQ(record::crc32(bytes_of("6789"), record::crc32(bytes_of("12345"))), 0xCBF43926u);
   EXPECT_EQ(record::body_crc(bytes_of("123456789")), static_cast<std::int32_t>(0x4BF43926));
+}
+
+// Every path (carry-less multiplication, slicing-by-8, byte at a time) against zlib, at every
+// length up to a few blocks past each path's threshold and at unaligned starts.
+TEST(StoredRecord, Crc32FastPathsMatchZlibAtEveryLengthAndAlignment) {
+  std::vector<std::uint8_t> data(4096 + 16);
+  std::uint32_t seed = 12345;
+  for (auto& byte : data) {
+    seed = seed * 1103515245u + 12345u;
+    byte = static_cast<std::uint8_t>(seed >> 16);
+  }
+  for (std::size_t offset = 0; offset < 16; offset += 3) {
+    for (std::size_t length = 0; length <= 700; ++length) {
+      const std::uint8_t* p = data.data() + offset;
+      const auto expected = static_cast<std::uint32_t>(::crc32(0L, p, static_cast<uInt>(length)));
+      ASSERT_EQ(record::crc32(mq::sdk::ByteView(p, length)), expected)
+          << "length " << length << " offset " << offset;
+      ASSERT_EQ(~record::detail::crc32_slice8(p, length, ~0u), expected) << "length " << length;
+    }
+  }
+  for (std::size_t length : {1024u, 1025u, 1039u, 4095u, 4096u}) {
+    const auto expected =
+        static_cast<std::uint32_t>(::crc32(0L, data.data(), static_cast<uInt>(length)));
+    EXPECT_EQ(record::crc32(mq::sdk::ByteView(data.data(), length)), expected) << length;
+    // Continuing over a split at any point gives the CRC of the whole.
+    const std::size_t split = length / 3;
+    EXPECT_EQ(record::crc32(mq::sdk::ByteView(data.data() + split, length - split),
+                            record::crc32(mq::sdk::ByteView(data.data(), split))),
+              expected);
+  }
 }
 
 TEST(StoredRecord, TagHashVectors) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "mq/sdk/bytes.h"
+#include "mq/sdk/crc32.h"
 
 #include <array>
 #include <cstddef>
@@ -92,32 +93,6 @@ inline std::int32_t get_i32(const std::uint8_t* in) noexcept {
 }
 inline std::int64_t get_i64(const std::uint8_t* in) noexcept {
   return static_cast<std::int64_t>(get_u64(in));
-}
-
-// ---- CRC32 (IEEE 802.3, reflected polynomial 0xEDB88320: the value of zlib's crc32() and
-// java.util.zip.CRC32) ---------------------------------------------------------------------------
-namespace detail {
-constexpr std::array<std::uint32_t, 256> make_crc32_table() noexcept {
-  std::array<std::uint32_t, 256> table{};
-  for (std::uint32_t n = 0; n < 256; ++n) {
-    std::uint32_t c = n;
-    for (int k = 0; k < 8; ++k) c = (c & 1u) ? (0xEDB88320u ^ (c >> 1)) : (c >> 1);
-    table[n] = c;
-  }
-  return table;
-}
-inline constexpr std::array<std::uint32_t, 256> kCrc32Table = make_crc32_table();
-}  // namespace detail
-
-// Continues `crc` (0 to start) over `data`. crc32("123456789") == 0xCBF43926.
-inline std::uint32_t crc32(ByteView data, std::uint32_t crc = 0) noexcept {
-  crc = ~crc;
-  for (std::uint8_t byte : data) crc = detail::kCrc32Table[(crc ^ byte) & 0xFFu] ^ (crc >> 8);
-  return ~crc;
-}
-// BODYCRC as stored: the CRC32 of the body as stored, with the sign bit cleared.
-inline std::int32_t body_crc(ByteView body) noexcept {
-  return static_cast<std::int32_t>(crc32(body) & 0x7FFFFFFFu);
 }
 
 // ---- the record

@@ -207,8 +207,7 @@ void produce_loop(const Options& options, int index, Totals& totals, Clock::time
       std::vector<mq::client::Message> messages(
           static_cast<std::size_t>(options.batch),
           mq::client::Message{.topic = options.topic, .tags = "bench", .body = payload});
-      // The client has no async batch send: batches go out synchronously, one at a time.
-      done(producer.send_batch(messages));
+      producer.send_batch_async(messages, done);
     } else {
       producer.send_async(
           mq::client::Message{.topic = options.topic, .tags = "bench", .body = payload}, done);

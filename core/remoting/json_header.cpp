@@ -63,9 +63,198 @@ sdk::Status read_ext_fields(const JsonValue& header, ExtFields& out) {
   return sdk::Status::ok();
 }
 
+// The fast path: one pass over the header as every known client writes it, without building
+// a JSON tree. It takes only the plain shapes — keys and strings without escapes, integers
+// without fraction or exponent, true/false/null, extFields as a flat object, each top-level
+// member once — and gives up (false) on anything else, which the full parser then decides. Both
+// paths fill `command` the same way for every header the fast one takes.
+class SimpleHeaderScanner {
+ public:
+  explicit SimpleHeaderScanner(std::string_view text) : text_(text) {}
+
+  bool scan(RemotingCommand& command) {
+    command.code = 0;
+    command.version = 0;
+    command.opaque = 0;
+    command.flag = 0;
+    command.language = LanguageCode::kJava;
+    command.remark.reset();
+    command.ext_fields.clear();
+    unsigned seen = 0;
+    if (!consume('{')) return false;
+    if (consume('}')) return at_end();
+    do {
+      std::string_view key;
+      if (!string(key) || !consume(':')) return false;
+      const unsigned bit = bit_of(key);
+      if ((seen & bit) != 0) return false;
+      seen |= bit;
+      if (key == "extFields") {
+        if (!ext_fields(command.ext_fields)) return false;
+        continue;
+      }
+      Token value;
+      if (!scalar(value)) return false;
+      if (key == "code" || key == "version" || key == "opaque" || key == "flag") {
+        std::int32_t number = 0;
+        if (value.kind == Token::kNull) continue;
+        if (value.kind != Token::kInt || !int32(value.text, number)) return false;
+        (key == "code"      ? command.code
+         : key == "version" ? command.version
+         : key == "opaque"  ? command.opaque
+                            : command.flag) = number;
+      } else if (key == "language") {
+        if (value.kind == Token::kString) {
+          command.language = language_from_name(value.text);
+        } else if (value.kind != Token::kNull) {
+          return false;
+        }
+      } else if (key == "remark") {
+        if (value.kind == Token::kString) {
+          command.remark = std::string(value.text);
+        } else if (value.kind != Token::kNull) {
+          return false;
+        }
+      }
+    } while (consume(','));
+    return consume('}') && at_end();
+  }
+
+ private:
+  struct Token {
+    enum Kind { kString, kInt, kTrue, kFalse, kNull } kind = kNull;
+    std::string_view text;
+  };
+
+  static unsigned bit_of(std::string_view key) {
+    static constexpr std::string_view kKeys[] = {
+        "code",     "version", "opaque",    "flag",
+        "language", "remark",  "extFields", "serializeTypeCurrentRPC"};
+    for (unsigned i = 0; i < std::size(kKeys); ++i) {
+      if (kKeys[i] == key) return 1u << i;
+    }
+    return 0;  // unknown members are ignored, so a repeat does not matter
+  }
+
+  void skip_space() {
+    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' ||
+                                   text_[pos_] == '\n' || text_[pos_] == '\r')) {
+      ++pos_;
+    }
+  }
+  bool consume(char c) {
+    skip_space();
+    if (pos_ < text_.size() && text_[pos_] == c) {
+      ++pos_;
+      return true;
+    }
+    return false;
+  }
+  bool at_end() {
+    skip_space();
+    return pos_ == text_.size();
+  }
+  // A string without escapes or control characters.
+  bool string(std::string_view& out) {
+    skip_space();
+    if (pos_ >= text_.size() || text_[pos_] != '"') return false;
+    const std::size_t begin = ++pos_;
+    while (pos_ < text_.size()) {
+      const auto c = static_cast<unsigned char>(text_[pos_]);
+      if (c == '"') {
+        out = text_.substr(begin, pos_ - begin);
+        ++pos_;
+        return true;
+      }
+      if (c == '\\' || c < 0x20) return false;
+      ++pos_;
+    }
+    return false;
+  }
+  bool word(std::string_view w) {
+    if (text_.substr(pos_, w.size()) != w) return false;
+    pos_ += w.size();
+    return true;
+  }
+  bool scalar(Token& out) {
+    skip_space();
+    if (pos_ >= text_.size()) return false;
+    const char c = text_[pos_];
+    if (c == '"') {
+      out.kind = Token::kString;
+      return string(out.text);
+    }
+    if (c == 't') return (out.kind = Token::kTrue, word("true"));
+    if (c == 'f') return (out.kind = Token::kFalse, word("false"));
+    if (c == 'n') return (out.kind = Token::kNull, word("null"));
+    // -?(0|[1-9][0-9]*), at most 18 digits, not "-0": its text is what std::to_string gives.
+    const std::size_t begin = pos_;
+    if (text_[pos_] == '-') ++pos_;
+    const std::size_t digits = pos_;
+    while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') ++pos_;
+    const std::size_t count = pos_ - digits;
+    if (count == 0 || count > 18 || (text_[digits] == '0' && (count > 1 || digits > begin))) {
+      return false;
+    }
+    if (pos_ < text_.size() && (text_[pos_] == '.' || text_[pos_] == 'e' || text_[pos_] == 'E')) {
+      return false;
+    }
+    out.kind = Token::kInt;
+    out.text = text_.substr(begin, pos_ - begin);
+    return true;
+  }
+  static bool int32(std::string_view text, std::int32_t& out) {
+    std::int64_t value = 0;
+    const bool negative = text.front() == '-';
+    for (char c : text.substr(negative ? 1 : 0)) value = value * 10 + (c - '0');
+    if (negative) value = -value;
+    if (value < std::numeric_limits<std::int32_t>::min() ||
+        value > std::numeric_limits<std::int32_t>::max()) {
+      return false;
+    }
+    out = static_cast<std::int32_t>(value);
+    return true;
+  }
+  bool ext_fields(ExtFields& out) {
+    skip_space();
+    if (word("null")) return true;
+    if (!consume('{')) return false;
+    if (consume('}')) return true;
+    do {
+      std::string_view key;
+      Token value;
+      if (!string(key) || !consume(':') || !scalar(value)) return false;
+      switch (value.kind) {
+        case Token::kNull:
+          if (auto it = out.find(key); it != out.end()) {
+            out.erase(it);  // a later null overrides an earlier value, as in a Java map
+          }
+          break;
+        case Token::kTrue:
+          out.insert_or_assign(std::string(key), std::string("true"));
+          break;
+        case Token::kFalse:
+          out.insert_or_assign(std::string(key), std::string("false"));
+          break;
+        default:
+          out.insert_or_assign(std::string(key), std::string(value.text));
+      }
+    } while (consume(','));
+    return consume('}');
+  }
+
+  std::string_view text_;
+  std::size_t pos_ = 0;
+};
+
 }  // namespace
 
 sdk::Status decode_json_header(std::string_view text, RemotingCommand& command) {
+  if (SimpleHeaderScanner(text).scan(command)) return sdk::Status::ok();
+  return decode_json_header_general(text, command);
+}
+
+sdk::Status decode_json_header_general(std::string_view text, RemotingCommand& command) {
   auto parsed = parse_json(text);
   if (!parsed.ok()) {
     return sdk::Status(sdk::StatusCode::kCorruption, "JSON header: " + parsed.status().message());

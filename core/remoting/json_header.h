@@ -22,6 +22,10 @@ namespace mq::core {
 // partly filled.
 sdk::Status decode_json_header(std::string_view text, RemotingCommand& command);
 
+// decode_json_header() without its single-pass fast path (which takes the plain headers every
+// known client writes and leaves the rest to this general parser); tests compare the two.
+sdk::Status decode_json_header_general(std::string_view text, RemotingCommand& command);
+
 // Appends the header Java 4.9.7 would write: keys in alphabetical order, no whitespace, no
 // null members, code/flag/opaque/version as numbers, language as its enum name, extFields
 // values as strings, "serializeTypeCurrentRPC":"JSON". Empty extFields are omitted.

@@ -164,6 +164,30 @@ TEST_F(ProducerTest, BatchGoesToOneQueueWithConsecutiveOffsets) {
   EXPECT_FALSE(producer.send_batch({{.topic = "TopicTest", .body = "x", .delay_level = 2}}).ok());
 }
 
+TEST_F(ProducerTest, AsyncBatchArrivesInOneRequestAndRetriesLikeASingleSend) {
+  Producer producer(options());
+  ASSERT_TRUE(producer.start());
+  broker_->fail_next_sends(1, core::response_code::kSystemError);
+  std::vector<Message> batch{{.topic = "TopicTest", .body = "one"},
+                             {.topic = "TopicTest", .body = "two"}};
+  std::promise<sdk::Result<SendResult>> done;
+  producer.send_batch_async(batch,
+                            [&done](sdk::Result<SendResult> r) { done.set_value(std::move(r)); });
+  auto result = done.get_future().get();
+  ASSERT_TRUE(result.ok()) << result.status().to_string();
+  EXPECT_EQ(std::count(result->msg_id.begin(), result->msg_id.end(), ','), 1);
+  auto stored = broker_->messages("TopicTest");
+  ASSERT_EQ(stored.size(), 2u);
+  EXPECT_EQ(stored[0].body, "one");
+  EXPECT_EQ(stored[1].body, "two");
+  EXPECT_EQ(broker_->requests(rq::kSendBatchMessage).size(), 2u);  // the refused one and the retry
+
+  std::promise<sdk::Result<SendResult>> refused;
+  producer.send_batch_async(
+      {}, [&refused](sdk::Result<SendResult> r) { refused.set_value(std::move(r)); });
+  EXPECT_EQ(refused.get_future().get().status().code(), sdk::StatusCode::kInvalidArgument);
+}
+
 TEST_F(ProducerTest, UnknownTopicUsesTheDefaultRouteToAutoCreate) {
   Producer producer(options());
   ASSERT_TRUE(producer.start());

@@ -13,12 +13,12 @@
 // An unknown topic is sent with the TBW102 route so the broker may auto-create it.
 // Routes are refreshed every 30 s; a heartbeat reaches every master every 30 s.
 //
-// Threads: start() and shutdown() from one owner thread. send(), send_async(), send_oneway()
-// and send_batch() may be called from any thread once started. Async callbacks run on the
-// transport's I/O thread or the client's scheduler thread: they must not block.
-// The producer owns one transport-tcp instance, one scheduler thread and the remoting
-// client's timeout thread. shutdown() (or destruction) unregisters the client from every
-// broker it knows and completes outstanding async sends with kClosed.
+// Threads: start() and shutdown() from one owner thread. send(), send_async(), send_oneway(),
+// send_batch() and send_batch_async() may be called from any thread once started. Async callbacks
+// run on the transport's I/O thread or the client's scheduler thread: they must not block. The
+// producer owns one transport-tcp instance, one scheduler thread and the remoting client's timeout
+// thread. shutdown() (or destruction) unregisters the client from every broker it knows and
+// completes outstanding async sends with kClosed.
 #pragma once
 
 #include "mq/client/message.h"
@@ -81,6 +81,8 @@ class Producer {
   // SEND_BATCH_MESSAGE (§5.6): every message must share one topic and have no delay level;
   // bodies are never compressed. msg_id is the comma-joined offset ids.
   sdk::Result<SendResult> send_batch(const std::vector<Message>& messages);
+  // As send_batch(), completing `done` exactly once without blocking on the network.
+  void send_batch_async(const std::vector<Message>& messages, SendCallback done);
 
   // The writable queues of `topic` (fetching its route if needed).
   sdk::Result<std::vector<MessageQueue>> fetch_publish_queues(const std::string& topic);

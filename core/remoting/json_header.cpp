@@ -64,7 +64,8 @@ sdk::Status read_ext_fields(const JsonValue& header, ExtFields& out) {
 }
 
 // The fast path: one pass over the header as every known client writes it, without building
-// a JSON tree. It takes only the plain shapes — keys and strings without escapes, integers
+// a JSON tree. It takes only the plain shapes — keys without escapes, strings without control
+// characters or surrogate escapes, integers
 // without fraction or exponent, true/false/null, extFields as a flat object, each top-level
 // member once — and gives up (false) on anything else, which the full parser then decides. Both
 // paths fill `command` the same way for every header the fast one takes.
@@ -85,7 +86,7 @@ class SimpleHeaderScanner {
     if (consume('}')) return at_end();
     do {
       std::string_view key;
-      if (!string(key) || !consume(':')) return false;
+      if (!string(key, false) || !consume(':')) return false;
       const unsigned bit = bit_of(key);
       if ((seen & bit) != 0) return false;
       seen |= bit;
@@ -154,8 +155,10 @@ class SimpleHeaderScanner {
     skip_space();
     return pos_ == text_.size();
   }
-  // A string without escapes or control characters.
-  bool string(std::string_view& out) {
+  // A string without control characters. Plain strings are views into the text; a string with
+  // escapes is decoded into `scratch_` (valid until the next string). Surrogate escapes and
+  // unknown escapes are left to the general parser.
+  bool string(std::string_view& out, bool escapes_allowed = true) {
     skip_space();
     if (pos_ >= text_.size() || text_[pos_] != '"') return false;
     const std::size_t begin = ++pos_;
@@ -166,8 +169,82 @@ class SimpleHeaderScanner {
         ++pos_;
         return true;
       }
-      if (c == '\\' || c < 0x20) return false;
+      if (c == '\\') {
+        if (!escapes_allowed) return false;
+        scratch_.assign(text_.data() + begin, pos_ - begin);
+        return escaped_rest(out);
+      }
+      if (c < 0x20) return false;
       ++pos_;
+    }
+    return false;
+  }
+  bool escaped_rest(std::string_view& out) {
+    while (pos_ < text_.size()) {
+      const auto c = static_cast<unsigned char>(text_[pos_++]);
+      if (c == '"') {
+        out = scratch_;
+        return true;
+      }
+      if (c < 0x20) return false;
+      if (c != '\\') {
+        scratch_.push_back(static_cast<char>(c));
+        continue;
+      }
+      if (pos_ >= text_.size()) return false;
+      switch (text_[pos_++]) {
+        case '"':
+          scratch_.push_back('"');
+          break;
+        case '\\':
+          scratch_.push_back('\\');
+          break;
+        case '/':
+          scratch_.push_back('/');
+          break;
+        case 'b':
+          scratch_.push_back('\b');
+          break;
+        case 'f':
+          scratch_.push_back('\f');
+          break;
+        case 'n':
+          scratch_.push_back('\n');
+          break;
+        case 'r':
+          scratch_.push_back('\r');
+          break;
+        case 't':
+          scratch_.push_back('\t');
+          break;
+        case 'u': {
+          std::uint32_t unit = 0;
+          for (int i = 0; i < 4; ++i, ++pos_) {
+            if (pos_ >= text_.size()) return false;
+            const char h = text_[pos_];
+            const int digit = h >= '0' && h <= '9'   ? h - '0'
+                              : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                              : h >= 'A' && h <= 'F' ? h - 'A' + 10
+                                                     : -1;
+            if (digit < 0) return false;
+            unit = unit * 16 + static_cast<std::uint32_t>(digit);
+          }
+          if (unit >= 0xD800 && unit <= 0xDFFF) return false;
+          if (unit < 0x80) {
+            scratch_.push_back(static_cast<char>(unit));
+          } else if (unit < 0x800) {
+            scratch_.push_back(static_cast<char>(0xC0 | (unit >> 6)));
+            scratch_.push_back(static_cast<char>(0x80 | (unit & 0x3F)));
+          } else {
+            scratch_.push_back(static_cast<char>(0xE0 | (unit >> 12)));
+            scratch_.push_back(static_cast<char>(0x80 | ((unit >> 6) & 0x3F)));
+            scratch_.push_back(static_cast<char>(0x80 | (unit & 0x3F)));
+          }
+          break;
+        }
+        default:
+          return false;
+      }
     }
     return false;
   }
@@ -223,7 +300,7 @@ class SimpleHeaderScanner {
     do {
       std::string_view key;
       Token value;
-      if (!string(key) || !consume(':') || !scalar(value)) return false;
+      if (!string(key, false) || !consume(':') || !scalar(value)) return false;
       switch (value.kind) {
         case Token::kNull:
           if (auto it = out.find(key); it != out.end()) {
@@ -245,6 +322,7 @@ class SimpleHeaderScanner {
 
   std::string_view text_;
   std::size_t pos_ = 0;
+  std::string scratch_;
 };
 
 }  // namespace

@@ -2,23 +2,26 @@
 //
 //   mqbench produce -n ADDR -t TOPIC [--size 1024] [--producers 1] [--inflight 256]
 //                   [--batch 1] [--duration 10] [--count N] [--rate R] [--json]
-//   mqbench consume -n ADDR -t TOPIC [--group G] [--count N] [--duration 10] [--json]
+//   mqbench consume -n ADDR -t TOPIC [--group G] [--count N] [--duration 10] [--pull-batch 32]
+//                   [--json]
+//   (every mode: [--unix-socket-dir /tmp]; "" keeps a local broker on TCP)
 //   mqbench e2e     -n ADDR -t TOPIC [--size 1024] [--inflight 256] [--duration 10] [--rate R]
 //
 // produce: async sends with at most --inflight outstanding per producer (a window); with
 // --rate the sends are scheduled at a fixed rate and latency is measured from the scheduled
 // time, so a stall shows up in the percentiles instead of slowing the load (no coordinated
 // omission). consume: pulls every queue of the topic from its minimum offset as fast as the
-// broker answers. e2e: one producer and one push consumer; latency is from the send to the
-// delivery, read from a timestamp the producer writes into each body.
-// A progress line every second; a summary at the end (msgs/s, MB/s, latency percentiles,
-// errors by status); --json prints the summary as one JSON object.
+// broker answers, one puller per queue, until every queue is caught up. e2e: one producer and one
+// push consumer; latency is from the send to the delivery, read from a timestamp the producer
+// writes into each body. A progress line every second; a summary at the end (msgs/s, MB/s, latency
+// percentiles, errors by status); --json prints the summary as one JSON object.
 #include "latency_histogram.h"
 #include "mq/client/producer.h"
 #include "mq/client/pull_consumer.h"
 #include "mq/client/push_consumer.h"
 
 #include "common/command_line.h"
+#include "remoting/json.h"
 
 #include <algorithm>
 #include <atomic>
@@ -56,6 +59,9 @@ struct Options {
   std::int64_t count = 0;
   double rate = 0;
   bool json = false;
+  int pull_batch = 32;
+  // Where the client looks for a local broker's Unix socket; empty keeps it on TCP.
+  std::string unix_socket_dir = "/tmp";
 };
 
 // Counters shared by the workers and the reporter.
@@ -127,7 +133,9 @@ void print_summary(const Options& options, Totals& totals, double seconds,
         static_cast<long long>(h.max()));
     bool first = true;
     for (const auto& [what, n] : totals.errors) {
-      std::printf("%s\"%s\":%lld", first ? "" : ",", what.c_str(), static_cast<long long>(n));
+      std::string key;
+      mq::core::append_json_string(what, key);
+      std::printf("%s%s:%lld", first ? "" : ",", key.c_str(), static_cast<long long>(n));
       first = false;
     }
     std::printf("}}\n");
@@ -156,9 +164,11 @@ bool time_is_up(const Options& options, Clock::time_point start, std::int64_t do
 // One producer's loop: keeps at most `inflight` sends outstanding.
 void produce_loop(const Options& options, int index, Totals& totals, Clock::time_point start,
                   std::atomic<std::int64_t>& issued, std::atomic<bool>& failed_start) {
-  mq::client::Producer producer({.namesrv_addr = options.namesrv,
-                                 .group = options.group + "_producer",
-                                 .instance_name = "mqbench-" + std::to_string(index)});
+  mq::client::ProducerOptions producer_options{.namesrv_addr = options.namesrv,
+                                               .group = options.group + "_producer",
+                                               .instance_name = "mqbench-" + std::to_string(index)};
+  producer_options.unix_socket_dir = options.unix_socket_dir;
+  mq::client::Producer producer(producer_options);
   if (auto status = producer.start(); !status) {
     std::fprintf(stderr, "mqbench: %s\n", status.message().c_str());
     failed_start = true;
@@ -238,7 +248,10 @@ int run_produce(const Options& options) {
 }
 
 int run_consume(const Options& options) {
-  mq::client::PullConsumer consumer({.namesrv_addr = options.namesrv, .group = options.group});
+  mq::client::PullConsumerOptions consumer_options{.namesrv_addr = options.namesrv,
+                                                   .group = options.group};
+  consumer_options.unix_socket_dir = options.unix_socket_dir;
+  mq::client::PullConsumer consumer(consumer_options);
   if (auto status = consumer.start(); !status) {
     std::fprintf(stderr, "mqbench: %s\n", status.message().c_str());
     return 1;
@@ -257,30 +270,33 @@ int run_consume(const Options& options) {
     auto min = consumer.min_offset(queue);
     offsets.push_back(min.ok() ? min.value() : 0);
   }
-  std::vector<bool> drained(offsets.size(), false);
-  std::size_t drained_count = 0;
-  while (!time_is_up(options, start, totals.messages.load()) && drained_count < offsets.size()) {
-    for (std::size_t i = 0; i < offsets.size(); ++i) {
-      if (drained[i]) continue;
-      const auto begin = now_ns();
-      auto result = consumer.pull(queues.value()[i], "*", offsets[i], 32);
-      if (!result.ok()) {
-        totals.error(result.status().to_string().substr(0, 60));
-        continue;
+  // One puller per queue, so the broker serves the queues in parallel. A queue is done when it
+  // is caught up (NO_NEW_MSG); the run ends when every queue is done, the count is reached or
+  // the time is up, whichever comes first.
+  std::vector<std::thread> pullers;
+  for (std::size_t i = 0; i < offsets.size(); ++i) {
+    pullers.emplace_back([&, i] {
+      const auto& queue = queues.value()[i];
+      std::int64_t offset = offsets[i];
+      while (!time_is_up(options, start, totals.messages.load())) {
+        const auto begin = now_ns();
+        auto result = consumer.pull(queue, "*", offset, options.pull_batch);
+        if (!result.ok()) {
+          totals.error(result.status().to_string().substr(0, 60));
+          continue;
+        }
+        offset = result->next_begin_offset;
+        std::int64_t bytes = 0;
+        for (const auto& m : result->messages) bytes += static_cast<std::int64_t>(m.body.size());
+        if (!result->messages.empty()) {
+          totals.record(static_cast<std::int64_t>(result->messages.size()), bytes,
+                        (now_ns() - begin) / 1000);
+        }
+        if (result->status == mq::client::PullStatus::kNoNewMsg) return;
       }
-      offsets[i] = result->next_begin_offset;
-      std::int64_t bytes = 0;
-      for (const auto& m : result->messages) bytes += static_cast<std::int64_t>(m.body.size());
-      if (!result->messages.empty()) {
-        totals.record(static_cast<std::int64_t>(result->messages.size()), bytes,
-                      (now_ns() - begin) / 1000);
-      }
-      if (result->status == mq::client::PullStatus::kNoNewMsg && options.count == 0) {
-        drained[i] = true;  // a backlog run ends when every queue is caught up
-        ++drained_count;
-      }
-    }
+    });
   }
+  for (auto& puller : pullers) puller.join();
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   stop = true;
   reporter.join();
@@ -290,8 +306,10 @@ int run_consume(const Options& options) {
 
 int run_e2e(const Options& options) {
   Totals totals;
-  mq::client::Producer producer(
-      {.namesrv_addr = options.namesrv, .group = options.group + "_producer"});
+  mq::client::ProducerOptions producer_options{.namesrv_addr = options.namesrv,
+                                               .group = options.group + "_producer"};
+  producer_options.unix_socket_dir = options.unix_socket_dir;
+  mq::client::Producer producer(producer_options);
   if (auto status = producer.start(); !status) {
     std::fprintf(stderr, "mqbench: %s\n", status.message().c_str());
     return 1;
@@ -305,11 +323,14 @@ int run_e2e(const Options& options) {
     return 1;
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  mq::client::PushConsumer consumer({.namesrv_addr = options.namesrv,
-                                     .group = options.group,
-                                     .consume_from = mq::client::ConsumeFromWhere::kLastOffset,
-                                     .consume_threads = 2,
-                                     .consume_batch_size = 32});
+  mq::client::PushConsumerOptions consumer_options{
+      .namesrv_addr = options.namesrv,
+      .group = options.group,
+      .consume_from = mq::client::ConsumeFromWhere::kLastOffset,
+      .consume_threads = 2,
+      .consume_batch_size = 32};
+  consumer_options.unix_socket_dir = options.unix_socket_dir;
+  mq::client::PushConsumer consumer(consumer_options);
   consumer.subscribe(options.topic, "*");
   std::atomic<bool> measuring{false};
   consumer.register_listener(
@@ -386,6 +407,9 @@ int main(int argc, char** argv) {
       {'d', "duration", true, "SECONDS", "how long to run (default 10)"},
       {'c', "count", true, "N", "stop after N messages instead"},
       {'r', "rate", true, "MSGS_PER_S", "fixed send rate; latency from the scheduled time"},
+      {0, "pull-batch", true, "N", "messages per pull in consume mode (default 32)"},
+      {0, "unix-socket-dir", true, "DIR",
+       "where a local broker's Unix socket is looked for (default /tmp; \"\" = TCP only)"},
       {0, "json", false, "", "print the summary as one JSON object"},
       {'h', "help", false, "", "show this help"},
   };
@@ -412,6 +436,8 @@ int main(int argc, char** argv) {
     if (auto v = args->value("duration")) options.duration_s = std::stod(*v);
     if (auto v = args->value("count")) options.count = std::stoll(*v);
     if (auto v = args->value("rate")) options.rate = std::stod(*v);
+    if (auto v = args->value("pull-batch")) options.pull_batch = std::max(1, std::stoi(*v));
+    if (auto v = args->value("unix-socket-dir")) options.unix_socket_dir = *v;
   } catch (const std::exception&) {
     std::fprintf(stderr, "mqbench: a numeric option has a value that is not a number\n");
     return 2;

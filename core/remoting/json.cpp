@@ -565,19 +565,22 @@ void append_json_string(std::string_view text, std::string& out) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.reserve(out.size() + text.size() + 2);
   out.push_back('"');
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
+  std::size_t start = 0;  // the run of bytes that need no escaping, appended in one go
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte >= 0x20 && byte != '"' && byte != '\\') continue;
+    out.append(text.data() + start, i - start);
+    start = i + 1;
+    if (byte == '"' || byte == '\\') {
       out.push_back('\\');
-      out.push_back(c);
-    } else if (byte < 0x20) {
+      out.push_back(static_cast<char>(byte));
+    } else {
       out += "\\u00";
       out.push_back(kHex[byte >> 4]);
       out.push_back(kHex[byte & 0xF]);
-    } else {
-      out.push_back(c);
     }
   }
+  out.append(text.data() + start, text.size() - start);
   out.push_back('"');
 }
 

@@ -303,18 +303,16 @@ class SimpleHeaderScanner {
       if (!string(key, false) || !consume(':') || !scalar(value)) return false;
       switch (value.kind) {
         case Token::kNull:
-          if (auto it = out.find(key); it != out.end()) {
-            out.erase(it);  // a later null overrides an earlier value, as in a Java map
-          }
+          out.erase(key);  // a later null overrides an earlier value, as in a Java map
           break;
         case Token::kTrue:
-          out.insert_or_assign(std::string(key), std::string("true"));
+          out.insert_or_assign(key, std::string("true"));
           break;
         case Token::kFalse:
-          out.insert_or_assign(std::string(key), std::string("false"));
+          out.insert_or_assign(key, std::string("false"));
           break;
         default:
-          out.insert_or_assign(std::string(key), std::string(value.text));
+          out.insert_or_assign(key, std::string(value.text));
       }
     } while (consume(','));
     return consume('}');

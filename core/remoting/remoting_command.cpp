@@ -59,7 +59,7 @@ std::optional<bool> RemotingCommand::get_bool(std::string_view key) const {
 }
 
 void RemotingCommand::set(std::string_view key, std::string value) {
-  ext_fields.insert_or_assign(std::string(key), std::move(value));
+  ext_fields.insert_or_assign(key, std::move(value));
 }
 
 void RemotingCommand::set(std::string_view key, std::int64_t value) {

@@ -7,6 +7,8 @@
 
 #include "mq/sdk/bytes.h"
 
+#include "remoting/ext_fields.h"
+
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -44,7 +46,6 @@ inline constexpr std::int32_t kFlagResponse = 1;     // bit 0
 inline constexpr std::int32_t kFlagOneway = 2;       // bit 1
 inline constexpr std::int32_t kServerVersion = 407;  // V4_9_7, what we report as our version
 
-using ExtFields = std::map<std::string, std::string, std::less<>>;
 
 struct RemotingCommand {
   std::int32_t code = 0;

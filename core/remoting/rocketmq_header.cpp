@@ -43,7 +43,7 @@ sdk::Status decode_ext_fields(sdk::ByteView block, ExtFields& out) {
       return corrupt("extFields value length " + sizes(value_length, reader.remaining()));
     }
     if (key.empty() || value.empty()) continue;  // null key or value: no entry
-    out.insert_or_assign(std::string(key), std::string(value));
+    out.insert_or_assign(key, std::string(value));
   }
   return sdk::Status::ok();
 }

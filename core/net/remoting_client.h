@@ -14,6 +14,7 @@
 #include "mq/sdk/status.h"
 #include "mq/sdk/transport.h"
 
+#include "common/adaptive_mutex.h"
 #include "net/request_processor.h"
 #include "remoting/remoting_command.h"
 
@@ -79,8 +80,8 @@ class RemotingClient {
   std::function<std::string(std::string_view)> dial_address_mapper_;
 
   std::mutex connect_mu_;  // serialises connection opening
-  std::mutex mu_;
-  std::condition_variable sweep_wake_;
+  AdaptiveMutex mu_;       // taken by the sending thread and the I/O thread for every request
+  std::condition_variable_any sweep_wake_;
   std::map<std::string, std::shared_ptr<Connection>, std::less<>> connections_;  // guarded by mu_
   // Connections being closed: kept alive until their on_close, since the transport still
   // calls into them until then.

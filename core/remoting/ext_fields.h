@@ -45,6 +45,7 @@ class ExtFields {
   // The first entry whose key is not less than `key`.
   const_iterator lower_bound(std::string_view key) const noexcept;
 
+  static constexpr std::size_t kTypicalFields = 16;
   std::vector<value_type> entries_;  // sorted by key, keys unique
 };
 

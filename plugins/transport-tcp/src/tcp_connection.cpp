@@ -2,6 +2,8 @@
 
 #include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
+#include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <algorithm>
 #include <exception>
@@ -22,6 +24,10 @@ using sdk::StatusCode;
 // frame), so one huge backlog does not become one huge iovec list.
 constexpr std::size_t kMaxBatchFrames = 64;
 constexpr std::size_t kMaxBatchBytes = 1024 * 1024;
+// Sends closer together than this are a burst (see send()).
+constexpr std::chrono::microseconds kBurstGap{50};
+// A frame with more body spans than this is left to the strand's writer.
+constexpr std::size_t kMaxDirectTailSpans = 14;
 
 }  // namespace
 
@@ -38,7 +44,8 @@ TcpConnection::TcpConnection(sdk::ConnectionId id, Socket socket, std::string pe
       socket_(std::move(socket)),
       timer_(socket_.get_executor()),
       splitter_(limits.max_frame_bytes),
-      read_buffer_(new std::uint8_t[limits.read_buffer_bytes]) {}
+      read_buffer_(new std::uint8_t[limits.read_buffer_bytes]),
+      fd_(socket_.native_handle()) {}
 
 void TcpConnection::start(std::function<void(bool)> opened) {
   asio::post(socket_.get_executor(),
@@ -200,7 +207,16 @@ sdk::Status TcpConnection::send(sdk::OutboundFrame frame) noexcept {
                         std::to_string(limits_.write_queue_limit_bytes) +
                         " (the peer reads too slowly: back off and retry)");
     }
+    // A send that follows another within kBurstGap is part of a burst: queued, so the writer
+    // sends the burst with one gather write instead of a system call per frame.
+    const auto now = std::chrono::steady_clock::now();
+    const bool in_burst = now - last_send_ < kBurstGap;
+    last_send_ = now;
     if (!writer_active_) {
+      if (!in_burst && queue_.empty() && !socket_.get_executor().running_in_this_thread()) {
+        queued.written = write_directly(queued);
+        if (queued.written == queued.wire_bytes) return Status::ok();
+      }
       // Posted before anything changes, so a failed post leaves the queue as it was; the
       // writer cannot look at the queue before this lock is released.
       asio::post(socket_.get_executor(), [self = shared_from_this()] { self->write_next(); });
@@ -216,6 +232,28 @@ sdk::Status TcpConnection::send(sdk::OutboundFrame frame) noexcept {
   } catch (...) {
     return Status(StatusCode::kInternal, "send failed");
   }
+}
+
+std::size_t TcpConnection::write_directly(const QueuedFrame& queued) noexcept {
+  std::array<iovec, 2 + kMaxDirectTailSpans> iov{};
+  std::size_t count = 0;
+  auto add = [&](const void* data, std::size_t size) {
+    if (size == 0) return true;
+    if (count == iov.size()) return false;
+    iov[count].iov_base = const_cast<void*>(data);
+    iov[count].iov_len = size;
+    ++count;
+    return true;
+  };
+  bool fits = add(queued.prefix.data(), queued.prefix.size()) &&
+              add(queued.frame.head.view().data(), queued.frame.head.size());
+  for (const sdk::ByteView& span : queued.frame.tail) fits = fits && add(span.data(), span.size());
+  if (!fits) return 0;  // many spans: the strand's gather write handles those
+  msghdr message{};
+  message.msg_iov = iov.data();
+  message.msg_iovlen = count;
+  const ssize_t wrote = ::sendmsg(fd_, &message, MSG_DONTWAIT | MSG_NOSIGNAL);
+  return wrote > 0 ? static_cast<std::size_t>(wrote) : 0;
 }
 
 void TcpConnection::write_next() noexcept {
@@ -252,6 +290,17 @@ void TcpConnection::write_next() noexcept {
       }
     }
     write_index_ = 0;
+    // The front frame may be partly sent already by a direct write.
+    for (std::size_t skip = in_flight_.front().written; skip > 0;) {
+      asio::const_buffer& buffer = write_buffers_[write_index_];
+      if (skip < buffer.size()) {
+        buffer += skip;
+        skip = 0;
+      } else {
+        skip -= buffer.size();
+        ++write_index_;
+      }
+    }
     write_some();
   } catch (const std::exception& e) {
     finish(Status(StatusCode::kInternal, std::string("cannot start a write: ") + e.what()));

@@ -14,7 +14,11 @@
 // Threads: the socket, the timer, the read state and every handler callback belong to the
 // connection's strand, so callbacks of one connection never overlap and keep their order,
 // whichever I/O thread runs them. send(), close(), abort() and queued_bytes() may be called from
-// any thread; they share only the write queue (under write_mu_) with the strand.
+// any thread; they share only the write queue (under write_mu_) with the strand. A send() from
+// outside the strand that finds the queue empty, the writer idle and no other send in the last
+// 50 us writes the frame itself (one sendmsg, no hand-off to an I/O thread: a one-at-a-time
+// request costs one thread wake-up less); bursts and sends from inside the strand (responses)
+// are queued and go out batched.
 //
 // Ownership: shared_ptr. The transport's connection map and every pending Asio operation each
 // hold a reference, so the object outlives its last completion handler. The FrameHandler,
@@ -120,7 +124,14 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
     LengthPrefix prefix{};
     sdk::OutboundFrame frame;
     std::size_t wire_bytes = 0;
+    std::size_t written = 0;  // bytes already sent by a direct write (first frame only)
   };
+
+  // From a thread outside the strand with nothing queued or being written: writes the frame
+  // with one non-blocking sendmsg(). Returns the bytes written (all of wire_bytes when the
+  // kernel took it), or 0 when the socket would block or failed (the strand's writer then
+  // sends it, and reports any error). REQUIRES: write_mu_ held, accepting_.
+  std::size_t write_directly(const QueuedFrame& queued) noexcept;
 
   // All of these run on the strand.
   void begin(const std::function<void(bool)>& opened) noexcept;
@@ -165,12 +176,16 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
   std::size_t in_flight_bytes_ = 0;
 
   // Any thread.
+  // The socket's descriptor for direct writes; open while accepting_ is true, since finish()
+  // clears accepting_ under write_mu_ before it closes the socket.
+  const int fd_;
   std::atomic<bool> close_requested_{false};  // set once, under write_mu_
   mutable std::mutex write_mu_;
   std::deque<QueuedFrame> queue_;  // guarded by write_mu_
   std::size_t queued_bytes_ = 0;   // guarded by write_mu_; queue_ plus in_flight_
   bool accepting_ = true;          // guarded by write_mu_; false after close/abort/finish
   bool writer_active_ = false;     // guarded by write_mu_; write_next() posted or writing
+  std::chrono::steady_clock::time_point last_send_;  // guarded by write_mu_
 };
 
 }  // namespace mq::transport_tcp

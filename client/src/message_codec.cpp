@@ -115,6 +115,27 @@ std::map<std::string, std::string> outgoing_properties(const Message& message,
   return out;
 }
 
+std::string encode_outgoing_properties(const Message& message, const std::string& uniq_id) {
+  if (!message.properties.empty()) return encode_properties(outgoing_properties(message, uniq_id));
+  // No user properties: the system ones, written straight in the order the map would give.
+  const std::string delay = message.delay_level > 0 ? std::to_string(message.delay_level) : "";
+  const std::pair<std::string_view, std::string_view> entries[] = {{property::kDelay, delay},
+                                                                   {property::kKeys, message.keys},
+                                                                   {property::kTags, message.tags},
+                                                                   {property::kUniqKey, uniq_id},
+                                                                   {property::kWait, "true"}};
+  std::string out;
+  out.reserve(64 + message.keys.size() + message.tags.size() + uniq_id.size());
+  for (const auto& [name, value] : entries) {
+    if (value.empty()) continue;
+    if (!out.empty()) out.push_back(kPropertySeparator);
+    out += name;
+    out.push_back(kNameValueSeparator);
+    out += value;
+  }
+  return out;
+}
+
 sdk::Result<std::string> zlib_compress(std::string_view data, int level) {
   uLongf size = compressBound(static_cast<uLong>(data.size()));
   std::string out(size, '\0');
@@ -222,7 +243,7 @@ sdk::Result<std::string> encode_batch_body(const std::vector<Message>& messages,
   for (std::size_t i = 0; i < messages.size(); ++i) {
     const Message& message = messages[i];
     const std::string properties =
-        encode_properties(outgoing_properties(message, i < uniq_ids.size() ? uniq_ids[i] : ""));
+        encode_outgoing_properties(message, i < uniq_ids.size() ? uniq_ids[i] : "");
     if (properties.size() > sdk::record::kMaxPropertiesLength) {
       return sdk::Status(sdk::StatusCode::kInvalidArgument,
                          "message " + std::to_string(i) + " of the batch has " +

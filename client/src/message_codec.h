@@ -46,6 +46,9 @@ std::map<std::string, std::string> decode_properties(std::string_view text);
 // WAIT=true and UNIQ_KEY=`uniq_id`.
 std::map<std::string, std::string> outgoing_properties(const Message& message,
                                                        const std::string& uniq_id);
+// encode_properties(outgoing_properties(message, uniq_id)), without the intermediate map when
+// the message has no user properties (the common case, once per message sent).
+std::string encode_outgoing_properties(const Message& message, const std::string& uniq_id);
 
 // A zlib stream (RFC 1950) of `data` at `level`. Fails only when zlib does.
 sdk::Result<std::string> zlib_compress(std::string_view data, int level);

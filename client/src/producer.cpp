@@ -193,7 +193,7 @@ class Producer::Impl : public std::enable_shared_from_this<Producer::Impl> {
     prepared.topic = message.topic;
     prepared.uniq_id = next_unique_message_id();
     prepared.flag = message.flag;
-    prepared.properties = encode_properties(outgoing_properties(message, prepared.uniq_id));
+    prepared.properties = encode_outgoing_properties(message, prepared.uniq_id);
     if (prepared.properties.size() > 32767) {
       return sdk::Status(sdk::StatusCode::kInvalidArgument,
                          "message properties exceed 32767 bytes");

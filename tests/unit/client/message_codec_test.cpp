@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 namespace mq::client {
 namespace {
 
@@ -43,6 +45,22 @@ TEST(Properties, OutgoingCarriesSystemKeys) {
   EXPECT_EQ(out.at("WAIT"), "true");
   EXPECT_EQ(out.at("UNIQ_KEY"), "ID");
   EXPECT_EQ(out.at("u"), "v");
+}
+
+TEST(Properties, DirectEncodingEqualsTheMapEncoding) {
+  const std::vector<Message> messages{
+      {.topic = "T", .body = "b"},
+      {.topic = "T", .tags = "TagA", .body = "b"},
+      {.topic = "T", .tags = "A", .keys = "k1 k2", .body = "b", .delay_level = 3},
+      {.topic = "T", .keys = "only-keys", .body = "b"},
+      {.topic = "T", .tags = "A", .body = "b", .properties = {{"user", "v"}, {"ZED", "z"}}},
+  };
+  for (const auto& message : messages) {
+    for (const std::string id : {"", "7F0000010001ABCD"}) {
+      EXPECT_EQ(encode_outgoing_properties(message, id),
+                encode_properties(outgoing_properties(message, id)));
+    }
+  }
 }
 
 TEST(Zlib, RoundTripIsAZlibStream) {

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <mutex>
 #include <random>
@@ -320,6 +321,23 @@ std::string local_ipv4() {
 sdk::Result<std::vector<MessageExt>> decode_messages(std::span<const std::uint8_t> body,
                                                      std::string_view broker_name) {
   std::vector<MessageExt> out;
+  out.reserve(32);  // a pull returns up to 32 by default
+  // The records of one pull nearly always share their store host and often their born host:
+  // each address is formatted once.
+  struct HostMemo {
+    sdk::HostAddress host{};
+    std::string text;
+    bool valid = false;
+    const std::string& of(const sdk::HostAddress& address) {
+      if (!valid || address.ip_length != host.ip_length || address.port != host.port ||
+          std::memcmp(address.ip, host.ip, address.ip_length) != 0) {
+        host = address;
+        text = host_text(address);
+        valid = true;
+      }
+      return text;
+    }
+  } born_hosts, store_hosts;
   std::size_t position = 0;
   while (position < body.size()) {
     sdk::record::StoredRecord record;
@@ -369,8 +387,8 @@ sdk::Result<std::vector<MessageExt>> decode_messages(std::span<const std::uint8_
     message.born_timestamp_ms = record.born_timestamp_ms;
     message.store_timestamp_ms = record.store_timestamp_ms;
     message.prepared_transaction_offset = record.prepared_transaction_offset;
-    message.born_host = host_text(record.born_host);
-    message.store_host = host_text(record.store_host);
+    message.born_host = born_hosts.of(record.born_host);
+    message.store_host = store_hosts.of(record.store_host);
     message.offset_msg_id =
         sdk::record::offset_message_id(record.store_host, record.physical_offset);
     auto uniq = message.properties.find(std::string(property::kUniqKey));

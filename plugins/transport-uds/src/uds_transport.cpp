@@ -4,10 +4,14 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <chrono>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -57,7 +61,36 @@ struct QueuedFrame {
   sdk::OutboundFrame frame;
   std::uint8_t prefix[kLengthPrefixBytes]{};
   std::size_t wire_bytes = 0;
+  std::size_t written = 0;  // bytes already sent by a direct write (first frame only)
 };
+
+// Sends closer together than this are a burst: queued for one gather write by the loop.
+constexpr std::chrono::microseconds kBurstGap{50};
+// A frame with more body spans than this is left to the loop's writer.
+constexpr std::size_t kMaxDirectTailSpans = 14;
+
+// One non-blocking sendmsg() of a whole frame; the bytes written, 0 when none could be.
+std::size_t write_frame_directly(int fd, const QueuedFrame& queued) noexcept {
+  std::array<iovec, 2 + kMaxDirectTailSpans> iov{};
+  std::size_t count = 0;
+  auto add = [&](const void* data, std::size_t size) {
+    if (size == 0) return true;
+    if (count == iov.size()) return false;
+    iov[count].iov_base = const_cast<void*>(data);
+    iov[count].iov_len = size;
+    ++count;
+    return true;
+  };
+  bool fits = add(queued.prefix, kLengthPrefixBytes) &&
+              add(queued.frame.head.view().data(), queued.frame.head.size());
+  for (const sdk::ByteView& span : queued.frame.tail) fits = fits && add(span.data(), span.size());
+  if (!fits) return 0;
+  msghdr message{};
+  message.msg_iov = iov.data();
+  message.msg_iovlen = count;
+  const ssize_t wrote = ::sendmsg(fd, &message, MSG_DONTWAIT | MSG_NOSIGNAL);
+  return wrote > 0 ? static_cast<std::size_t>(wrote) : 0;
+}
 
 struct UdsTransport::Connection {
   Connection(UdsTransport& owner_in, sdk::FrameHandler& handler_in, ConnectionId id_in)
@@ -73,6 +106,9 @@ struct UdsTransport::Connection {
   bool accepting_sends = false;  // true from open until close()/finish
   bool flush_posted = false;     // a flush command is on its way to the loop
   bool close_requested = false;
+  bool loop_writing = false;  // the loop has frames in flight: no direct write may overlap
+  int fd = -1;                // the socket, for direct writes from other threads; -1 once done
+  std::chrono::steady_clock::time_point last_send;
   std::atomic<std::size_t> queued{0};  // wire bytes queued or being written
 
   // Loop thread only.
@@ -395,6 +431,13 @@ bool UdsTransport::register_connection(const std::shared_ptr<Connection>& connec
 
 void UdsTransport::open_connection(Connection& connection) noexcept {
   connection.opened = true;
+  {
+    uv_os_fd_t fd = -1;
+    if (uv_fileno(reinterpret_cast<const uv_handle_t*>(&connection.pipe), &fd) == 0) {
+      std::lock_guard lock(connection.mu);
+      connection.fd = fd;
+    }
+  }
   connection.last_activity_ms = uv_now(&loop_);
   connection.handler.on_open(connection.id, connection.peer, connection.local);
   if (connection.finished) return;
@@ -548,6 +591,27 @@ void UdsTransport::on_alloc(uv_handle_t* handle, std::size_t, uv_buf_t* buffer) 
 void UdsTransport::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buffer) {
   auto& connection = *static_cast<Connection*>(stream->data);
   UdsTransport& self = connection.owner;
+  self.in_read_ = true;
+  self.read(connection, nread, buffer);
+  self.in_read_ = false;
+  self.flush_deferred();
+}
+
+void UdsTransport::flush_deferred() noexcept {
+  // flush() may end a connection, whose on_close may send: take the list first.
+  std::vector<std::shared_ptr<Connection>> connections;
+  connections.swap(deferred_flush_);
+  for (const auto& connection : connections) {
+    {
+      std::lock_guard lock(connection->mu);
+      connection->flush_posted = false;
+    }
+    if (!connection->finished) flush(*connection);
+  }
+}
+
+void UdsTransport::read(Connection& connection, ssize_t nread, const uv_buf_t* buffer) noexcept {
+  UdsTransport& self = *this;
   if (connection.finished) return;
   if (nread < 0) {
     if (nread == UV_EOF) {
@@ -670,15 +734,35 @@ Status UdsTransport::send(ConnectionId id, sdk::OutboundFrame frame) noexcept {
                           std::to_string(connection->queued.load()) + " bytes queued, limit " +
                           std::to_string(settings_.write_queue_limit_bytes) + ")");
       }
+      // From a thread other than the loop, with nothing queued or being written and no send
+      // in the last kBurstGap: write it here, sparing a hand-off to the loop thread.
+      const auto now = std::chrono::steady_clock::now();
+      const bool in_burst = now - connection->last_send < kBurstGap;
+      connection->last_send = now;
+      const bool direct = !in_burst && connection->fd >= 0 && connection->queue.empty() &&
+                          !connection->flush_posted && !connection->loop_writing &&
+                          !on_loop_thread();
       QueuedFrame& queued = connection->queue.emplace_back();
       queued.frame = std::move(frame);
       queued.wire_bytes = wire;
       put_be32(queued.prefix, static_cast<std::uint32_t>(size));
+      if (direct) {
+        queued.written = write_frame_directly(connection->fd, queued);
+        if (queued.written == wire) {
+          connection->queue.pop_back();
+          return Status::ok();
+        }
+      }
       connection->queued.fetch_add(wire);
       if (!connection->flush_posted) {
         connection->flush_posted = true;
         wake = true;
       }
+    }
+    if (wake && on_loop_thread() && in_read_) {
+      // An answer from inside a read callback: flushed when the callback returns.
+      deferred_flush_.push_back(connection);
+      return Status::ok();
     }
     if (wake && !post([this, connection] {
           {
@@ -713,21 +797,28 @@ void UdsTransport::flush(Connection& connection) noexcept {
         connection.queue.pop_front();
       }
       close_now = connection.in_flight.empty() && connection.close_requested;
+      connection.loop_writing = !connection.in_flight.empty();
     }
     if (connection.in_flight.empty()) {
       if (close_now) begin_orderly_close(connection);
       return;
     }
-    // The gather list: prefix, head and every tail span of each frame, no copies.
+    // The gather list: prefix, head and every tail span of each frame, no copies; the bytes a
+    // direct write already sent of the first frame are left out.
     connection.buffers.clear();
+    std::size_t skip = connection.in_flight.front().written;
+    auto add = [&connection, &skip](const void* data, std::size_t size) {
+      const std::size_t skipped = std::min(skip, size);
+      skip -= skipped;
+      if (size > skipped) {
+        connection.buffers.push_back(
+            make_buf(static_cast<const std::uint8_t*>(data) + skipped, size - skipped));
+      }
+    };
     for (const QueuedFrame& queued : connection.in_flight) {
-      connection.buffers.push_back(make_buf(queued.prefix, kLengthPrefixBytes));
-      if (!queued.frame.head.empty()) {
-        connection.buffers.push_back(make_buf(queued.frame.head.data(), queued.frame.head.size()));
-      }
-      for (const sdk::ByteView& span : queued.frame.tail) {
-        if (!span.empty()) connection.buffers.push_back(make_buf(span.data(), span.size()));
-      }
+      add(queued.prefix, kLengthPrefixBytes);
+      add(queued.frame.head.data(), queued.frame.head.size());
+      for (const sdk::ByteView& span : queued.frame.tail) add(span.data(), span.size());
     }
   } catch (const std::exception& e) {
     finish(connection, Status(StatusCode::kResourceExhausted,
@@ -749,6 +840,10 @@ void UdsTransport::on_written(uv_write_t* request, int status) {
   auto& connection = *static_cast<Connection*>(request->data);
   UdsTransport& self = connection.owner;
   connection.writing = false;
+  {
+    std::lock_guard lock(connection.mu);
+    connection.loop_writing = false;
+  }
   std::size_t written = 0;
   for (const QueuedFrame& queued : connection.in_flight) written += queued.wire_bytes;
   connection.in_flight.clear();  // releases each frame's keepalive
@@ -833,6 +928,7 @@ void UdsTransport::finish(Connection& connection, const Status& why) noexcept {
   {
     std::lock_guard lock(connection.mu);
     connection.accepting_sends = false;
+    connection.fd = -1;  // before uv_close below closes it
     for (const QueuedFrame& queued : connection.queue) dropped += queued.wire_bytes;
     connection.queue.clear();
   }

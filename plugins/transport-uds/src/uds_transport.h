@@ -86,6 +86,10 @@ class UdsTransport final : public sdk::Transport {
   UdsTransport(sdk::Logger& logger, const UdsTransportSettings& settings);
 
   bool on_loop_thread() const noexcept;
+  // The body of on_read for one connection, and the flush of the connections that got sends
+  // during it.
+  void read(Connection& connection, ssize_t nread, const uv_buf_t* buffer) noexcept;
+  void flush_deferred() noexcept;
   void run_loop() noexcept;
   // Queues `command` for the loop thread; false once the loop is shutting down.
   bool post(std::function<void()> command);
@@ -142,6 +146,10 @@ class UdsTransport final : public sdk::Transport {
   std::unordered_map<Connection*, std::shared_ptr<Connection>> live_;  // until handles close
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::vector<std::uint8_t> read_buffer_;  // shared side buffer: read_cb consumes it at once
+  // Loop thread only: true inside a read callback; the connections that got sends meanwhile
+  // are flushed once when it returns, so the answers to one read go out in one write.
+  bool in_read_ = false;
+  std::vector<std::shared_ptr<Connection>> deferred_flush_;
 };
 
 }  // namespace mq::transport_uds

@@ -176,6 +176,9 @@ void TcpConnection::on_read_error(const ErrorCode& ec) noexcept {
 // Writing
 
 sdk::Status TcpConnection::send(sdk::OutboundFrame frame) noexcept {
+  // Set once part of the frame went out directly: failing after that would leave half a frame
+  // on the wire, so the connection is aborted instead.
+  bool partly_sent = false;
   try {
     const std::size_t size = frame.size();
     if (size < kMinFrameLength) {
@@ -216,6 +219,7 @@ sdk::Status TcpConnection::send(sdk::OutboundFrame frame) noexcept {
       if (!in_burst && queue_.empty() && !socket_.get_executor().running_in_this_thread()) {
         queued.written = write_directly(queued);
         if (queued.written == queued.wire_bytes) return Status::ok();
+        partly_sent = queued.written > 0;
       }
       // Posted before anything changes, so a failed post leaves the queue as it was; the
       // writer cannot look at the queue before this lock is released.
@@ -226,10 +230,13 @@ sdk::Status TcpConnection::send(sdk::OutboundFrame frame) noexcept {
     queued_bytes_ += queue_.back().wire_bytes;
     return Status::ok();
   } catch (const std::bad_alloc&) {
+    if (partly_sent) abort(Status(StatusCode::kResourceExhausted, "out of memory mid-frame"));
     return Status(StatusCode::kResourceExhausted, "out of memory while queueing a frame");
   } catch (const std::exception& e) {
+    if (partly_sent) abort(Status(StatusCode::kInternal, "send failed mid-frame"));
     return Status(StatusCode::kInternal, std::string("send failed: ") + e.what());
   } catch (...) {
+    if (partly_sent) abort(Status(StatusCode::kInternal, "send failed mid-frame"));
     return Status(StatusCode::kInternal, "send failed");
   }
 }
@@ -444,6 +451,11 @@ void TcpConnection::on_timer(const ErrorCode& ec) noexcept {
       return;
     }
     if (limits_.idle_timeout.count() <= 0) return;
+    {
+      // Frames written directly by send() count as traffic too.
+      std::lock_guard lock(write_mu_);
+      last_activity_ = std::max(last_activity_, last_send_);
+    }
     const auto deadline = last_activity_ + limits_.idle_timeout;
     if (now < deadline) {
       arm_timer(deadline);

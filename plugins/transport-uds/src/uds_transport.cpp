@@ -906,7 +906,15 @@ void UdsTransport::on_idle_timer(uv_timer_t* timer) {
   UdsTransport& self = connection.owner;
   if (connection.finished) return;
   const auto idle = static_cast<std::uint64_t>(self.settings_.idle_timeout.count());
-  const std::uint64_t quiet = uv_now(&self.loop_) - connection.last_activity_ms;
+  std::uint64_t quiet = uv_now(&self.loop_) - connection.last_activity_ms;
+  {
+    // Frames written directly by send() count as traffic too.
+    std::lock_guard lock(connection.mu);
+    const auto since_send = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - connection.last_send);
+    quiet =
+        std::min(quiet, static_cast<std::uint64_t>(std::max<std::int64_t>(0, since_send.count())));
+  }
   if (quiet >= idle) {
     self.logger_.info("transport-uds: closing idle connection ", connection.peer, " after ", quiet,
                       " ms without traffic");

@@ -408,6 +408,31 @@ TEST_P(TransportConformance, IdleConnectionsAreClosed) {
   EXPECT_TRUE(replies.wait_for([&](Recorder& r) { return r.closed(busy); }, 1500ms));
 }
 
+// A connection that only sends (a peer that never answers) is busy, not idle: every frame
+// written counts as traffic, however it was written.
+TEST_P(TransportConformance, ASendOnlyConnectionIsNotIdle) {
+  auto& server = make(small_options());
+  Recorder& sink = recorder();  // records frames, never answers
+  auto bound = server.listen(listen_address_for(server.scheme()), sink);
+  ASSERT_TRUE(bound.ok()) << bound.status().to_string();
+  auto client_options = small_options();
+  client_options.idle_timeout_ms = 300;
+  auto& client = make(client_options);
+  Recorder& replies = recorder();
+  const ConnectionId id = dial(client, bound.value(), replies);
+  ASSERT_NE(id, 0u);
+  const auto started = std::chrono::steady_clock::now();
+  int sent = 0;
+  while (std::chrono::steady_clock::now() - started < 900ms) {
+    ASSERT_TRUE(client.send(id, frame_of("one-way"))) << "after " << sent << " frames";
+    ++sent;
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_FALSE(replies.closed(id));
+  EXPECT_TRUE(sink.wait_for(
+      [&](Recorder& r) { return r.frame_count() == static_cast<std::size_t>(sent); }));
+}
+
 TEST_P(TransportConformance, ConnectToNobodyFailsQuickly) {
   auto& transport = make(small_options());
   std::string address = listen_address_for(transport.scheme());

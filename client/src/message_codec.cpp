@@ -23,6 +23,15 @@ namespace {
 constexpr char kNameValueSeparator = '\x01';
 constexpr char kPropertySeparator = '\x02';
 
+// Appends "name\1value" to an encoded property list (an entry with an empty side is dropped).
+void append_property(std::string& out, std::string_view name, std::string_view value) {
+  if (name.empty() || value.empty()) return;
+  if (!out.empty()) out.push_back(kPropertySeparator);
+  out += name;
+  out.push_back(kNameValueSeparator);
+  out += value;
+}
+
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
@@ -78,13 +87,7 @@ std::string_view pull_status_name(PullStatus status) noexcept {
 
 std::string encode_properties(const std::map<std::string, std::string>& properties) {
   std::string out;
-  for (const auto& [name, value] : properties) {
-    if (name.empty() || value.empty()) continue;
-    if (!out.empty()) out.push_back(kPropertySeparator);
-    out += name;
-    out.push_back(kNameValueSeparator);
-    out += value;
-  }
+  for (const auto& [name, value] : properties) append_property(out, name, value);
   return out;
 }
 
@@ -127,13 +130,7 @@ std::string encode_outgoing_properties(const Message& message, const std::string
                                                                    {property::kWait, "true"}};
   std::string out;
   out.reserve(64 + message.keys.size() + message.tags.size() + uniq_id.size());
-  for (const auto& [name, value] : entries) {
-    if (value.empty()) continue;
-    if (!out.empty()) out.push_back(kPropertySeparator);
-    out += name;
-    out.push_back(kNameValueSeparator);
-    out += value;
-  }
+  for (const auto& [name, value] : entries) append_property(out, name, value);
   return out;
 }
 

@@ -26,18 +26,12 @@ ExtFields::const_iterator ExtFields::find(std::string_view key) const noexcept {
 }
 
 void ExtFields::insert_or_assign(std::string_view key, std::string value) {
+  // One allocation for a whole request's fields (a send carries 13) instead of a growth step
+  // every few fields, each moving the strings already there.
+  if (entries_.capacity() == 0) entries_.reserve(kTypicalFields);
   const auto at = lower_bound(key);
   if (at != entries_.end() && at->first == key) {
     entries_[static_cast<std::size_t>(at - entries_.begin())].second = std::move(value);
-    return;
-  }
-  if (entries_.capacity() == 0) {
-    // One allocation for a whole request's fields (a send carries 13) instead of a growth
-    // step every few fields, each moving the strings already there.
-    const std::size_t offset = static_cast<std::size_t>(at - entries_.begin());
-    entries_.reserve(kTypicalFields);
-    entries_.emplace(entries_.begin() + static_cast<std::ptrdiff_t>(offset), std::string(key),
-                     std::move(value));
     return;
   }
   entries_.emplace(at, std::string(key), std::move(value));

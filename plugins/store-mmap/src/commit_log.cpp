@@ -2,7 +2,9 @@
 
 #include "record_format.h"
 
+#include <algorithm>
 #include <cstring>
+#include <new>
 
 namespace mq::store_mmap {
 
@@ -13,15 +15,31 @@ CommitLog::CommitLog(std::string directory, std::int64_t file_size, bool warm)
 
 namespace {
 
-void write_filler(MappedFile& file, std::int64_t position) noexcept {
+// Ends `file` at `position` with an end-of-file filler record.
+sdk::Status write_filler(MappedFile& file, std::int64_t position) noexcept {
   const std::int64_t remaining = file.size() - position;
+  std::uint8_t filler[8];
+  record::put_u32(filler, static_cast<std::uint32_t>(remaining));
+  record::put_u32(filler + 4, record::kBlankMagic);
   file.claim(file.size());
-  record::put_u32(file.data() + position, static_cast<std::uint32_t>(remaining));
-  record::put_u32(file.data() + position + 4, record::kBlankMagic);
+  if (auto status = file.write_at(position, sdk::ByteView(filler, sizeof(filler))); !status) {
+    return status;
+  }
   file.set_wrote_position(file.size());
+  return sdk::Status::ok();
 }
 
 }  // namespace
+
+bool CommitLog::stage(std::int64_t bytes) noexcept {
+  if (bytes <= staging_bytes_) return true;
+  // Doubling, so a run of growing batches does not reallocate every time.
+  const std::int64_t size =
+      std::max(bytes, std::min<std::int64_t>(2 * staging_bytes_, file_size()));
+  staging_.reset(new (std::nothrow) std::uint8_t[static_cast<std::size_t>(size)]);
+  staging_bytes_ = staging_ ? size : 0;
+  return staging_ != nullptr;
+}
 
 sdk::Result<CommitLog::Slot> CommitLog::reserve(std::int64_t bytes) noexcept {
   if (bytes <= 0 || bytes + kFillerMinSize > file_size()) {
@@ -34,15 +52,18 @@ sdk::Result<CommitLog::Slot> CommitLog::reserve(std::int64_t bytes) noexcept {
       return sdk::Status(sdk::StatusCode::kMessageIllegal, "");
     }
   }
+  if (!stage(bytes)) {
+    return sdk::Status(sdk::StatusCode::kResourceExhausted, "out of memory staging a record");
+  }
   std::shared_ptr<MappedFile> file = files_.last_file();
   if (file && !file->is_full()) {
     const std::int64_t position = file->wrote_position();
     if (file->size() - position >= bytes + kFillerMinSize) {
       file->claim(position + bytes);
       preparer_.wrote(file, position + bytes);
-      return Slot{file, file->data() + position, file->start_offset() + position};
+      return Slot{file, staging_.get(), file->start_offset() + position};
     }
-    write_filler(*file, position);
+    if (auto status = write_filler(*file, position); !status) return status;
   }
   const std::int64_t start = file ? file->end_offset() : 0;
   auto created = files_.create_file(start);
@@ -50,11 +71,19 @@ sdk::Result<CommitLog::Slot> CommitLog::reserve(std::int64_t bytes) noexcept {
   file = std::move(created.value());
   file->claim(bytes);
   preparer_.wrote(file, bytes);
-  return Slot{file, file->data(), file->start_offset()};
+  return Slot{file, staging_.get(), file->start_offset()};
 }
 
-void CommitLog::publish(const Slot& slot, std::int64_t bytes) noexcept {
-  slot.file->set_wrote_position(slot.offset - slot.file->start_offset() + bytes);
+sdk::Status CommitLog::publish(const Slot& slot, std::int64_t bytes) noexcept {
+  const std::int64_t position = slot.offset - slot.file->start_offset();
+  auto status =
+      slot.file->write_at(position, sdk::ByteView(slot.data, static_cast<std::size_t>(bytes)));
+  if (status) slot.file->set_wrote_position(position + bytes);
+  if (staging_bytes_ > kKeptStagingBytes) {
+    staging_.reset();
+    staging_bytes_ = 0;
+  }
+  return status;
 }
 
 sdk::Status CommitLog::append_raw(
@@ -102,7 +131,7 @@ sdk::Status CommitLog::append_raw(
       }
       const auto size = static_cast<std::size_t>(decoded.total_size);
       file->claim(position + decoded.total_size);
-      std::memcpy(file->data() + position, records.data(), size);
+      if (auto written = file->write_at(position, records.first(size)); !written) return written;
       file->set_wrote_position(position + decoded.total_size);
       preparer_.wrote(file, position + decoded.total_size);
       if (status == record::DecodeStatus::kOk) {

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <new>
+#include <string>
 
 namespace mq::store_mmap {
 namespace {
@@ -112,6 +113,29 @@ sdk::Result<std::int64_t> MappedFile::flush() noexcept {
   // Only the flusher advances this, so a plain max is enough.
   if (target > flushed_position()) flushed_position_.store(target, std::memory_order_release);
   return target;
+}
+
+sdk::Status MappedFile::write_at(std::int64_t position, sdk::ByteView bytes) noexcept {
+  const std::uint8_t* from = bytes.data();
+  std::size_t left = bytes.size();
+  while (left > 0) {
+    const ssize_t wrote = ::pwrite(fd_, from, left, position);
+    if (wrote < 0 && errno == EINTR) continue;
+    if (wrote <= 0) {
+      const int error = wrote < 0 ? errno : EIO;
+      try {
+        return io_error("cannot write " + std::to_string(left) + " bytes at " +
+                            std::to_string(position) + " of",
+                        path_, error);
+      } catch (...) {
+        return sdk::Status(sdk::StatusCode::kIoError, "pwrite failed");
+      }
+    }
+    from += wrote;
+    left -= static_cast<std::size_t>(wrote);
+    position += wrote;
+  }
+  return sdk::Status::ok();
 }
 
 sdk::Status MappedFile::sync_range(std::int64_t begin, std::int64_t end) noexcept {

@@ -7,6 +7,11 @@
 // position with set_wrote_position(); any thread may read bytes below wrote_position() and call
 // flush(). Bytes below the write position are never changed again, except by recovery before
 // the store serves anyone.
+// Writing: through the mapping (data()) or with write_at(). A file written only with
+// write_at() never has a writable page-table entry, so the kernel's writeback (flush(), or its
+// own) cleans its pages without write-protecting them: no TLB shootdown of the other CPUs and
+// no write fault per page afterwards. The commit log writes that way; files written at small
+// random places (consume queues, index) write through the mapping.
 #pragma once
 
 #include "mq/sdk/bytes.h"
@@ -53,6 +58,12 @@ class MappedFile {
   sdk::ByteView view(std::int64_t position, std::int64_t length) const noexcept {
     return sdk::ByteView(data_ + position, static_cast<std::size_t>(length));
   }
+
+  // Copies `bytes` to [position, position + size) of the file with pwrite(), retrying short
+  // writes. kIoError (naming the file) when the kernel refuses; bytes past the write position
+  // may then hold part of the data, which the next write at that position replaces.
+  // REQUIRES: inside the file; the writer has claim()ed up to the end of the range.
+  sdk::Status write_at(std::int64_t position, sdk::ByteView bytes) noexcept;
 
   // Bytes written so far (relative to the file start); readers may read below it.
   std::int64_t wrote_position() const noexcept {

@@ -309,21 +309,25 @@ void MmapMessageStore::append_messages(std::span<const sdk::MessageToAppend> mes
               written.emplace_back(stored, slot->offset + position);
               position += static_cast<std::int64_t>(size);
             }
-            commit_log_.publish(slot.value(), total);
-            for (std::size_t i = 0; i < messages.size(); ++i) {
-              auto dispatched = dispatch(written[i].first, written[i].second, messages[i].tags_code,
-                                         messages[i].keys, messages[i].unique_key);
-              if (!dispatched) {
-                host_.logger().error("dispatch of the record at ", written[i].second,
-                                     " failed: ", dispatched.to_string());
+            // A failed write leaves the log, the queues and the result as they were.
+            status = commit_log_.publish(slot.value(), total);
+            if (status) {
+              for (std::size_t i = 0; i < messages.size(); ++i) {
+                auto dispatched =
+                    dispatch(written[i].first, written[i].second, messages[i].tags_code,
+                             messages[i].keys, messages[i].unique_key);
+                if (!dispatched) {
+                  host_.logger().error("dispatch of the record at ", written[i].second,
+                                       " failed: ", dispatched.to_string());
+                }
               }
+              dispatched_end_.store(slot->offset + total, std::memory_order_release);
+              result.physical_offset = sdk::PhysicalOffset(slot->offset);
+              result.bytes = static_cast<std::int32_t>(total);
+              result.queue_offset = sdk::QueueOffset(first_queue_offset);
+              result.message_count = static_cast<std::int32_t>(messages.size());
+              result.store_timestamp_ms = now;
             }
-            dispatched_end_.store(slot->offset + total, std::memory_order_release);
-            result.physical_offset = sdk::PhysicalOffset(slot->offset);
-            result.bytes = static_cast<std::int32_t>(total);
-            result.queue_offset = sdk::QueueOffset(first_queue_offset);
-            result.message_count = static_cast<std::int32_t>(messages.size());
-            result.store_timestamp_ms = now;
           }
         }
       }

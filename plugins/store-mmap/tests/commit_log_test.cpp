@@ -28,7 +28,7 @@ std::int64_t append_record(CommitLog& log, std::size_t body_bytes, std::int64_t 
   r.physical_offset = slot->offset;
   EXPECT_EQ(record::encode_record(r, std::span<std::uint8_t>(slot->data, size)),
             static_cast<std::size_t>(size));
-  log.publish(slot.value(), size);
+  EXPECT_TRUE(log.publish(slot.value(), size));
   return slot->offset;
 }
 

@@ -10,8 +10,9 @@
 
 #include <atomic>
 #include <cstring>
-#include <thread>
 #include <filesystem>
+#include <string>
+#include <thread>
 
 namespace mq::store_mmap {
 namespace {
@@ -27,8 +28,8 @@ TEST(MappedFile, NewFilesInOrderHaveTheirBlocksReservedAndIndexFilesStaySparse) 
   TempDir dir;
   const std::int64_t size = 4 << 20;
   auto reserved = MappedFile::open(dir.sub("reserved"), 0, size, true, false);
-  auto sparse = MappedFile::open(dir.sub("sparse"), 0, size, true, false,
-                                 MappedFile::Blocks::kSparse);
+  auto sparse =
+      MappedFile::open(dir.sub("sparse"), 0, size, true, false, MappedFile::Blocks::kSparse);
   ASSERT_TRUE(reserved.ok() && sparse.ok());
   struct stat info {};
   ASSERT_EQ(::stat(dir.sub("reserved").c_str(), &info), 0);
@@ -36,6 +37,31 @@ TEST(MappedFile, NewFilesInOrderHaveTheirBlocksReservedAndIndexFilesStaySparse) 
   ASSERT_EQ(::stat(dir.sub("sparse").c_str(), &info), 0);
   EXPECT_LT(info.st_blocks * 512, size);
   EXPECT_EQ(info.st_size, size);
+}
+
+TEST(MappedFile, WrittenBytesAreReadThroughTheMappingAndSurviveReopening) {
+  TempDir dir;
+  const std::int64_t size = 64 << 10;
+  const std::string path = dir.sub(MappedFile::file_name(0));
+  {
+    auto opened = MappedFile::open(path, 0, size, true, false);
+    ASSERT_TRUE(opened.ok());
+    MappedFile& file = *opened.value();
+    // Across a page boundary, as records are.
+    const std::string text(5000, 'r');
+    file.claim(4000 + 5000);
+    ASSERT_TRUE(file.write_at(
+        4000, sdk::ByteView(reinterpret_cast<const std::uint8_t*>(text.data()), text.size())));
+    file.set_wrote_position(9000);
+    const sdk::ByteView seen = file.view(4000, 5000);
+    EXPECT_EQ(std::string(reinterpret_cast<const char*>(seen.data()), seen.size()), text);
+    EXPECT_EQ(file.view(3999, 1)[0], 0);
+    EXPECT_EQ(file.view(9000, 1)[0], 0);
+    ASSERT_TRUE(file.flush().ok());
+  }
+  auto reopened = MappedFile::open(path, 0, size, false, false);
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ(reopened.value()->view(8999, 1)[0], 'r');
 }
 
 TEST(MappedFile, PreparingPagesNeverTouchesWrittenOrClaimedBytes) {

@@ -68,10 +68,12 @@ class RemotingClient::Connection final : public sdk::FrameHandler {
     }
   }
 
+  // closed() turns true only at the end of on_connection_closed(): the client's destructor
+  // waits for it, so the client outlives the bookkeeping of this close.
   void on_close(sdk::ConnectionId, const sdk::Status& why) noexcept override {
-    closed_.store(true);
     client_.on_connection_closed(this, why);
   }
+  void mark_closed() { closed_.store(true); }
 
  private:
   RemotingClient& client_;
@@ -272,6 +274,9 @@ void RemotingClient::on_connection_closed(Connection* connection, const sdk::Sta
     callback(sdk::Status(sdk::StatusCode::kClosed,
                          "connection to " + connection->address() + " closed: " + why.to_string()));
   }
+  // Last: from here on the client may be destroyed (its destructor waits for this); `retired`
+  // keeps the connection alive until the function returns.
+  connection->mark_closed();
 }
 
 void RemotingClient::sweep_timeouts() {

@@ -120,4 +120,6 @@ void BrokerProcessor::on_channel_close(const Channel& channel) {
   context_.producers.on_channel_closed(channel);
 }
 
+void BrokerProcessor::on_requests_end() noexcept { context_.store.complete_deferred(); }
+
 }  // namespace mq::core

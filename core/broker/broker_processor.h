@@ -18,6 +18,8 @@ class BrokerProcessor final : public RequestProcessor {
 
   void process(const Channel& channel, RemotingCommand request, Responder respond) override;
   void on_channel_close(const Channel& channel) override;
+  // Sends append deferred (MessageWriter::put with defer): written together here.
+  void on_requests_end() noexcept override;
 
   ClientManageProcessor& clients() noexcept { return clients_; }
 

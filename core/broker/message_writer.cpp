@@ -91,13 +91,18 @@ sdk::AppendCallback MessageWriter::complete(std::string topic, std::int32_t queu
 }
 
 void MessageWriter::put(const sdk::MessageToAppend& message, bool wait_for_replica,
-                        PutCallback done) {
-  context_.store.append(message, complete(std::string(message.topic), message.queue_id,
-                                          wait_for_replica, std::move(done)));
+                        PutCallback done, bool defer) {
+  auto completion =
+      complete(std::string(message.topic), message.queue_id, wait_for_replica, std::move(done));
+  if (defer) {
+    context_.store.append_deferred(message, std::move(completion));
+  } else {
+    context_.store.append(message, std::move(completion));
+  }
 }
 
 void MessageWriter::put_batch(const std::vector<sdk::MessageToAppend>& messages,
-                              bool wait_for_replica, PutCallback done) {
+                              bool wait_for_replica, PutCallback done, bool defer) {
   if (messages.empty()) {
     PutOutcome outcome;
     outcome.code = response_code::kMessageIllegal;
@@ -105,9 +110,13 @@ void MessageWriter::put_batch(const std::vector<sdk::MessageToAppend>& messages,
     done(outcome);
     return;
   }
-  context_.store.append_batch(
-      messages, complete(std::string(messages.front().topic), messages.front().queue_id,
-                         wait_for_replica, std::move(done)));
+  auto completion = complete(std::string(messages.front().topic), messages.front().queue_id,
+                             wait_for_replica, std::move(done));
+  if (defer) {
+    context_.store.append_batch_deferred(messages, std::move(completion));
+  } else {
+    context_.store.append_batch(messages, std::move(completion));
+  }
 }
 
 }  // namespace mq::core

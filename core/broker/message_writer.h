@@ -33,9 +33,12 @@ class MessageWriter {
   explicit MessageWriter(BrokerContext& context) : context_(context) {}
 
   // `wait_for_replica`: false when the producer set WAIT=false.
-  void put(const sdk::MessageToAppend& message, bool wait_for_replica, PutCallback done);
+  // `defer`: the store may hold the append until BrokerProcessor::on_requests_end() (the end of
+  // the transport's batch of requests), to write it together with the others of the batch.
+  void put(const sdk::MessageToAppend& message, bool wait_for_replica, PutCallback done,
+           bool defer = false);
   void put_batch(const std::vector<sdk::MessageToAppend>& messages, bool wait_for_replica,
-                 PutCallback done);
+                 PutCallback done, bool defer = false);
 
  private:
   sdk::AppendCallback complete(std::string topic, std::int32_t queue_id, bool wait_for_replica,

@@ -347,7 +347,8 @@ void SendMessageProcessor::send(const Channel& channel, RemotingCommand request,
     }
     const sdk::HostAddress store_host = context_.store_host;
     writer_.put_batch(
-        batch, wait, [respond, sizes, store_host, queue_id](const PutOutcome& outcome) {
+        batch, wait,
+        [respond, sizes, store_host, queue_id](const PutOutcome& outcome) {
           RemotingCommand response;  // the Responder sets opaque, flag and serialize type
           response.code = outcome.code;
           if (!outcome.remark.empty()) response.remark = outcome.remark;
@@ -366,7 +367,8 @@ void SendMessageProcessor::send(const Channel& channel, RemotingCommand request,
           response.set("MSG_REGION", "DefaultRegion");
           response.set("TRACE_ON", "true");
           respond(std::move(response));
-        });
+        },
+        /*defer=*/true);
     return;
   }
 
@@ -399,20 +401,23 @@ void SendMessageProcessor::send(const Channel& channel, RemotingCommand request,
       sdk::record::find_property(properties_text, property::kUniqueKey).value_or("");
 
   const sdk::HostAddress store_host = context_.store_host;
-  writer_.put(message, wait, [respond, store_host, queue_id](const PutOutcome& outcome) {
-    RemotingCommand response;  // the Responder sets opaque, flag and serialize type
-    response.code = outcome.code;
-    if (!outcome.remark.empty()) response.remark = outcome.remark;
-    if (outcome.stored()) {
-      response.set("msgId", sdk::record::offset_message_id(store_host,
-                                                           outcome.result.physical_offset.value()));
-      response.set("queueId", std::int64_t{queue_id});
-      response.set("queueOffset", outcome.result.queue_offset.value());
-    }
-    response.set("MSG_REGION", "DefaultRegion");
-    response.set("TRACE_ON", "true");
-    respond(std::move(response));
-  });
+  writer_.put(
+      message, wait,
+      [respond, store_host, queue_id](const PutOutcome& outcome) {
+        RemotingCommand response;  // the Responder sets opaque, flag and serialize type
+        response.code = outcome.code;
+        if (!outcome.remark.empty()) response.remark = outcome.remark;
+        if (outcome.stored()) {
+          response.set("msgId", sdk::record::offset_message_id(
+                                    store_host, outcome.result.physical_offset.value()));
+          response.set("queueId", std::int64_t{queue_id});
+          response.set("queueOffset", outcome.result.queue_offset.value());
+        }
+        response.set("MSG_REGION", "DefaultRegion");
+        response.set("TRACE_ON", "true");
+        respond(std::move(response));
+      },
+      /*defer=*/true);
 }
 
 void SendMessageProcessor::send_back(const Channel&, RemotingCommand request, Responder respond) {

@@ -43,6 +43,10 @@ class RemotingServer::Listener final : public sdk::FrameHandler {
     dispatch(channel, std::move(request));
   }
 
+  void on_frames_end(sdk::ConnectionId /*id*/) noexcept override {
+    server_.processor_.on_requests_end();
+  }
+
   void on_close(sdk::ConnectionId id, const sdk::Status& why) noexcept override {
     Channel channel = lookup(id);
     {

@@ -21,6 +21,9 @@ class RequestProcessor {
   virtual ~RequestProcessor() = default;
   virtual void process(const Channel& channel, RemotingCommand request, Responder respond) = 0;
   virtual void on_channel_open(const Channel& /*channel*/) {}
+  // The requests that arrived together on one connection have all been passed to process():
+  // work deferred per request (appends written together) is finished here. Same thread.
+  virtual void on_requests_end() noexcept {}
   virtual void on_channel_close(const Channel& /*channel*/) {}
 };
 

@@ -45,7 +45,7 @@ check() {
 }
 
 check "another SDK ABI major" \
-  "fixture-abi.* built for plugin SDK ABI 99\.[0-9]+, but this broker supports ABI 1\.[0-9]+" \
+  "fixture-abi.* built for plugin SDK ABI 99\.[0-9]+, but this broker supports ABI [0-9]+\.[0-9]+" \
   storePlugin=fixture-abi
 check "a transport where the store goes" \
   "storePlugin: plugin 'fixture-good' .* is a transport plugin, but storePlugin needs a store plugin" \

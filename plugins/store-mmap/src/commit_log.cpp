@@ -15,33 +15,41 @@ CommitLog::CommitLog(std::string directory, std::int64_t file_size, bool warm)
 
 namespace {
 
-// Ends `file` at `position` with an end-of-file filler record.
-sdk::Status write_filler(MappedFile& file, std::int64_t position) noexcept {
-  const std::int64_t remaining = file.size() - position;
-  std::uint8_t filler[8];
-  record::put_u32(filler, static_cast<std::uint32_t>(remaining));
-  record::put_u32(filler + 4, record::kBlankMagic);
-  file.claim(file.size());
-  if (auto status = file.write_at(position, sdk::ByteView(filler, sizeof(filler))); !status) {
-    return status;
-  }
-  file.set_wrote_position(file.size());
+sdk::Status write_segment(const CommitLog::Staged& staged,
+                          const CommitLog::Staged::Segment& segment) noexcept {
+  auto status = segment.file->write_at(
+      segment.position, sdk::ByteView(staged.bytes.data() + segment.from, segment.size));
+  if (!status) return status;
+  segment.file->set_wrote_position(segment.position + static_cast<std::int64_t>(segment.size));
   return sdk::Status::ok();
 }
 
 }  // namespace
 
-bool CommitLog::stage(std::int64_t bytes) noexcept {
-  if (bytes <= staging_bytes_) return true;
-  // Doubling, so a run of growing batches does not reallocate every time.
-  const std::int64_t size =
-      std::max(bytes, std::min<std::int64_t>(2 * staging_bytes_, file_size()));
-  staging_.reset(new (std::nothrow) std::uint8_t[static_cast<std::size_t>(size)]);
-  staging_bytes_ = staging_ ? size : 0;
-  return staging_ != nullptr;
+std::shared_ptr<MappedFile> CommitLog::tail_file(std::int64_t* position) const noexcept {
+  if (tail_) {
+    *position = tail_position_;
+    return tail_;
+  }
+  std::shared_ptr<MappedFile> file = files_.last_file();
+  *position = file ? file->wrote_position() : 0;
+  return file;
 }
 
-sdk::Result<CommitLog::Slot> CommitLog::reserve(std::int64_t bytes) noexcept {
+std::uint8_t* CommitLog::grow(std::int64_t bytes) noexcept {
+  const std::size_t need = staging_.used + static_cast<std::size_t>(bytes);
+  try {
+    if (staging_.bytes.size() < need)
+      staging_.bytes.resize(std::max(need, 2 * staging_.bytes.size()));
+    staging_.segments.reserve(staging_.segments.size() + 1);  // stage() never allocates
+  } catch (...) {
+    return nullptr;
+  }
+  return staging_.bytes.data() + staging_.used;
+}
+
+sdk::Result<CommitLog::Slot> CommitLog::reserve(std::int64_t bytes, bool* write_first) noexcept {
+  *write_first = false;
   if (bytes <= 0 || bytes + kFillerMinSize > file_size()) {
     try {
       return sdk::Status(sdk::StatusCode::kMessageIllegal,
@@ -52,38 +60,76 @@ sdk::Result<CommitLog::Slot> CommitLog::reserve(std::int64_t bytes) noexcept {
       return sdk::Status(sdk::StatusCode::kMessageIllegal, "");
     }
   }
-  if (!stage(bytes)) {
+  // Room for the record, and for the filler that may come first.
+  if (grow(bytes + kFillerMinSize) == nullptr) {
     return sdk::Status(sdk::StatusCode::kResourceExhausted, "out of memory staging a record");
   }
-  std::shared_ptr<MappedFile> file = files_.last_file();
-  if (file && !file->is_full()) {
-    const std::int64_t position = file->wrote_position();
+  std::int64_t position = 0;
+  std::shared_ptr<MappedFile> file = tail_file(&position);
+  if (file && position < file->size()) {
     if (file->size() - position >= bytes + kFillerMinSize) {
       file->claim(position + bytes);
       preparer_.wrote(file, position + bytes);
-      return Slot{file, staging_.get(), file->start_offset() + position};
+      return Slot{file, staging_.bytes.data() + staging_.used, file->start_offset() + position};
     }
-    if (auto status = write_filler(*file, position); !status) return status;
+    // A new file follows: everything before the filler must be visible first, so that the log
+    // never shows a file after one whose records are still on their way.
+    if (file->wrote_position() != position) {
+      *write_first = true;
+      return sdk::Status(sdk::StatusCode::kUnavailable, "staged records must be written first");
+    }
+    std::uint8_t filler[8];
+    record::put_u32(filler, static_cast<std::uint32_t>(file->size() - position));
+    record::put_u32(filler + 4, record::kBlankMagic);
+    file->claim(file->size());
+    if (auto status = file->write_at(position, sdk::ByteView(filler, sizeof(filler))); !status) {
+      return status;
+    }
+    file->set_wrote_position(file->size());
+    tail_ = file;
+    tail_position_ = file->size();
+  } else if (file && file->wrote_position() != file->size()) {
+    *write_first = true;
+    return sdk::Status(sdk::StatusCode::kUnavailable, "staged records must be written first");
   }
   const std::int64_t start = file ? file->end_offset() : 0;
   auto created = files_.create_file(start);
   if (!created.ok()) return created.status();
   file = std::move(created.value());
+  tail_ = file;
+  tail_position_ = 0;
   file->claim(bytes);
   preparer_.wrote(file, bytes);
-  return Slot{file, staging_.get(), file->start_offset()};
+  return Slot{file, staging_.bytes.data() + staging_.used, file->start_offset()};
 }
 
-sdk::Status CommitLog::publish(const Slot& slot, std::int64_t bytes) noexcept {
+void CommitLog::stage(const Slot& slot, std::int64_t bytes) noexcept {
   const std::int64_t position = slot.offset - slot.file->start_offset();
-  auto status =
-      slot.file->write_at(position, sdk::ByteView(slot.data, static_cast<std::size_t>(bytes)));
-  if (status) slot.file->set_wrote_position(position + bytes);
-  if (staging_bytes_ > kKeptStagingBytes) {
-    staging_.reset();
-    staging_bytes_ = 0;
+  auto& segments = staging_.segments;
+  if (!segments.empty() && segments.back().file == slot.file &&
+      segments.back().position + static_cast<std::int64_t>(segments.back().size) == position) {
+    segments.back().size += static_cast<std::size_t>(bytes);
+  } else {
+    // reserve() made room for this element: no allocation, no throw.
+    segments.push_back({slot.file, position, staging_.used, static_cast<std::size_t>(bytes)});
   }
-  return status;
+  staging_.used += static_cast<std::size_t>(bytes);
+  tail_ = slot.file;
+  tail_position_ = position + bytes;
+}
+
+void CommitLog::take_staged(Staged& into) noexcept {
+  into.clear();
+  std::swap(into, staging_);
+  // A buffer grown for one large batch is not kept.
+  if (staging_.bytes.size() > (4u << 20)) std::vector<std::uint8_t>().swap(staging_.bytes);
+}
+
+sdk::Status CommitLog::write_staged(const Staged& staged) noexcept {
+  for (const auto& segment : staged.segments) {
+    if (auto status = write_segment(staged, segment); !status) return status;
+  }
+  return sdk::Status::ok();
 }
 
 sdk::Status CommitLog::append_raw(
@@ -132,6 +178,7 @@ sdk::Status CommitLog::append_raw(
       const auto size = static_cast<std::size_t>(decoded.total_size);
       file->claim(position + decoded.total_size);
       if (auto written = file->write_at(position, records.first(size)); !written) return written;
+      tail_.reset();
       file->set_wrote_position(position + decoded.total_size);
       preparer_.wrote(file, position + decoded.total_size);
       if (status == record::DecodeStatus::kOk) {

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <filesystem>
 #include <system_error>
+#include <vector>
 
 namespace mq::store_mmap {
 
@@ -69,7 +70,10 @@ MmapMessageStore::MmapMessageStore(sdk::HostServices& host, Settings settings)
       index_(index_dir_, clamp_to_int32(settings_.options.max_hash_slot_num),
              clamp_to_int32(settings_.options.max_index_num)) {}
 
-MmapMessageStore::~MmapMessageStore() { stop(); }
+MmapMessageStore::~MmapMessageStore() {
+  stop();
+  stop_commit_thread();  // a start() that failed after starting it
+}
 
 // ---- lifecycle ---------------------------------------------------------------------------------
 
@@ -162,6 +166,17 @@ Status MmapMessageStore::start() noexcept {
         host_.logger());
     committer_->start();
     commit_log_.start_preparing();
+    {
+      std::lock_guard wake_lock(commit_wake_mu_);
+      commit_stop_ = false;
+    }
+    try {
+      commit_thread_ = std::thread([this] { commit_loop(); });
+      commit_thread_running_.store(true, std::memory_order_release);
+    } catch (const std::exception& e) {
+      host_.logger().warn("store-mmap: no commit thread (", e.what(),
+                          "); every append writes its own records");
+    }
     housekeeping_stop_ = false;
     housekeeping_thread_ = std::thread([this] { housekeeping_loop(); });
     started_ = true;
@@ -186,6 +201,8 @@ void MmapMessageStore::stop() noexcept {
   }
   housekeeping_wake_.notify_all();
   if (housekeeping_thread_.joinable()) housekeeping_thread_.join();
+  stop_commit_thread();
+  commit_staged();  // appends staged before the stop are written and completed
   commit_log_.stop_preparing();
   if (committer_) committer_->stop();
   auto status = commit_log_.files().flush();
@@ -202,12 +219,22 @@ void MmapMessageStore::stop() noexcept {
 
 void MmapMessageStore::append(const sdk::MessageToAppend& message,
                               sdk::AppendCallback done) noexcept {
-  append_messages(std::span<const sdk::MessageToAppend>(&message, 1), done);
+  append_messages(std::span<const sdk::MessageToAppend>(&message, 1), done, false);
 }
 
 void MmapMessageStore::append_batch(const std::vector<sdk::MessageToAppend>& messages,
                                     sdk::AppendCallback done) noexcept {
-  append_messages(std::span<const sdk::MessageToAppend>(messages), done);
+  append_messages(std::span<const sdk::MessageToAppend>(messages), done, false);
+}
+
+void MmapMessageStore::append_deferred(const sdk::MessageToAppend& message,
+                                       sdk::AppendCallback done) noexcept {
+  append_messages(std::span<const sdk::MessageToAppend>(&message, 1), done, true);
+}
+
+void MmapMessageStore::append_batch_deferred(const std::vector<sdk::MessageToAppend>& messages,
+                                             sdk::AppendCallback done) noexcept {
+  append_messages(std::span<const sdk::MessageToAppend>(messages), done, true);
 }
 
 Status MmapMessageStore::validate(std::span<const sdk::MessageToAppend> messages,
@@ -248,7 +275,7 @@ Status MmapMessageStore::validate(std::span<const sdk::MessageToAppend> messages
 }
 
 void MmapMessageStore::append_messages(std::span<const sdk::MessageToAppend> messages,
-                                       sdk::AppendCallback& done) noexcept {
+                                       sdk::AppendCallback& done, bool defer) noexcept {
   sdk::AppendResult result;
   Status status;
   try {
@@ -260,103 +287,184 @@ void MmapMessageStore::append_messages(std::span<const sdk::MessageToAppend> mes
                       "disk above diskMaxUsedSpaceRatio " +
                           std::to_string(settings_.options.disk_max_used_space_ratio) +
                           "%: appends refused until space is freed");
+    } else if (write_failed_.load(std::memory_order_acquire)) {
+      status = Status(StatusCode::kIoError,
+                      "an earlier commit-log write failed; restart the broker to recover");
     } else if (committer_->failed()) {
       status = Status(StatusCode::kIoError,
                       "an earlier commit-log sync failed; restart the broker to recover");
     } else {
       status = validate(messages, &total);
     }
-    if (status) {
-      std::lock_guard lock(append_mu_);
-      if (!serving_.load(std::memory_order_acquire)) {
-        status = Status(StatusCode::kUnavailable, "store-mmap is stopped");
-      } else {
+    // Set when this append is to write the staged records itself.
+    bool write_now = false;
+    for (int attempt = 0; status && attempt < 3; ++attempt) {
+      bool write_first = false;
+      {
+        std::lock_guard lock(append_mu_);
+        if (!serving_.load(std::memory_order_acquire)) {
+          status = Status(StatusCode::kUnavailable, "store-mmap is stopped");
+          break;
+        }
         const auto& first = messages.front();
         auto queue = queue_for_write(first.topic, first.queue_id);
         if (!queue.ok()) {
           status = queue.status();
+          break;
+        }
+        pending_.reserve(pending_.size() + 1);  // the push below cannot fail
+        auto slot = commit_log_.reserve(total, &write_first);
+        if (write_first) {
+          // A new commit-log file starts: what is staged goes first (below), then try again.
+        } else if (!slot.ok()) {
+          status = slot.status();
+          break;
         } else {
-          auto slot = commit_log_.reserve(total);
-          if (!slot.ok()) {
-            status = slot.status();
-          } else {
-            const std::int64_t now = host_.clock().now_ms();
-            const std::int64_t first_queue_offset = queue.value()->max_offset();
-            std::int64_t position = 0;
-            std::vector<std::pair<record::StoredRecord, std::int64_t>> written;
-            written.reserve(messages.size());
-            for (std::size_t i = 0; i < messages.size(); ++i) {
-              const auto& message = messages[i];
-              record::StoredRecord stored;
-              stored.queue_id = message.queue_id;
-              stored.flag = message.flag;
-              stored.queue_offset = first_queue_offset + static_cast<std::int64_t>(i);
-              stored.physical_offset = slot->offset + position;
-              stored.sys_flag = message.sys_flag;
-              stored.born_timestamp_ms = message.born_timestamp_ms;
-              stored.born_host = message.born_host;
-              stored.store_timestamp_ms = now;
-              stored.store_host = message.store_host;
-              stored.reconsume_times = message.reconsume_times;
-              stored.prepared_transaction_offset = message.prepared_transaction_offset;
-              stored.body = message.body;
-              stored.topic = message.topic;
-              stored.properties = message.properties;
-              const std::size_t size = record::encode_record(
-                  stored, std::span<std::uint8_t>(slot->data + position,
-                                                  static_cast<std::size_t>(total - position)));
-              stored.total_size = static_cast<std::int32_t>(size);
-              written.emplace_back(stored, slot->offset + position);
-              position += static_cast<std::int64_t>(size);
-            }
-            // A failed write leaves the log, the queues and the result as they were.
-            status = commit_log_.publish(slot.value(), total);
-            if (status) {
-              for (std::size_t i = 0; i < messages.size(); ++i) {
-                auto dispatched =
-                    dispatch(written[i].first, written[i].second, messages[i].tags_code,
-                             messages[i].keys, messages[i].unique_key);
-                if (!dispatched) {
-                  host_.logger().error("dispatch of the record at ", written[i].second,
-                                       " failed: ", dispatched.to_string());
-                }
-              }
-              dispatched_end_.store(slot->offset + total, std::memory_order_release);
-              result.physical_offset = sdk::PhysicalOffset(slot->offset);
-              result.bytes = static_cast<std::int32_t>(total);
-              result.queue_offset = sdk::QueueOffset(first_queue_offset);
-              result.message_count = static_cast<std::int32_t>(messages.size());
-              result.store_timestamp_ms = now;
+          const std::int64_t now = host_.clock().now_ms();
+          const std::int64_t first_queue_offset = queue.value()->max_offset();
+          std::int64_t position = 0;
+          std::vector<std::pair<record::StoredRecord, std::int64_t>> written;
+          written.reserve(messages.size());
+          for (std::size_t i = 0; i < messages.size(); ++i) {
+            const auto& message = messages[i];
+            record::StoredRecord stored;
+            stored.queue_id = message.queue_id;
+            stored.flag = message.flag;
+            stored.queue_offset = first_queue_offset + static_cast<std::int64_t>(i);
+            stored.physical_offset = slot->offset + position;
+            stored.sys_flag = message.sys_flag;
+            stored.born_timestamp_ms = message.born_timestamp_ms;
+            stored.born_host = message.born_host;
+            stored.store_timestamp_ms = now;
+            stored.store_host = message.store_host;
+            stored.reconsume_times = message.reconsume_times;
+            stored.prepared_transaction_offset = message.prepared_transaction_offset;
+            stored.body = message.body;
+            stored.topic = message.topic;
+            stored.properties = message.properties;
+            const std::size_t size = record::encode_record(
+                stored, std::span<std::uint8_t>(slot->data + position,
+                                                static_cast<std::size_t>(total - position)));
+            stored.total_size = static_cast<std::int32_t>(size);
+            written.emplace_back(stored, slot->offset + position);
+            position += static_cast<std::int64_t>(size);
+          }
+          commit_log_.stage(slot.value(), total);
+          for (std::size_t i = 0; i < messages.size(); ++i) {
+            auto dispatched = dispatch(written[i].first, written[i].second, messages[i].tags_code,
+                                       messages[i].keys, messages[i].unique_key);
+            if (!dispatched) {
+              host_.logger().error("dispatch of the record at ", written[i].second,
+                                   " failed: ", dispatched.to_string());
             }
           }
+          dispatched_end_.store(slot->offset + total, std::memory_order_release);
+          result.physical_offset = sdk::PhysicalOffset(slot->offset);
+          result.bytes = static_cast<std::int32_t>(total);
+          result.queue_offset = sdk::QueueOffset(first_queue_offset);
+          result.message_count = static_cast<std::int32_t>(messages.size());
+          result.store_timestamp_ms = now;
+
+          pending_.push_back(PendingAppend{std::move(done), result});
+          pending_waiting_.store(true, std::memory_order_release);
+          write_now = !defer || commit_log_.staged_bytes() >= kStagedBytesLimit ||
+                      !commit_thread_running_.load(std::memory_order_acquire);
         }
       }
+      if (!write_first) break;
+      commit_staged();
+      if (attempt == 2) {
+        status = Status(StatusCode::kUnavailable,
+                        "the commit log is busy starting a new file; send again");
+      }
     }
+    if (status && write_now) commit_staged();
   } catch (const std::bad_alloc&) {
     status = Status(StatusCode::kResourceExhausted, "out of memory while appending");
   } catch (const std::exception& e) {
     status = Status(StatusCode::kInternal, std::string("append failed: ") + e.what());
   }
   if (!status) {
-    done(status, sdk::AppendResult{});  // nothing was stored
+    if (done) done(status, sdk::AppendResult{});  // nothing was stored
     return;
   }
   host_.metrics().add("store.append.messages", result.message_count);
   host_.metrics().add("store.append.bytes", result.bytes);
+}
+
+void MmapMessageStore::complete(PendingAppend& append, const Status& written) noexcept {
+  if (!written) {
+    append.done(written, sdk::AppendResult{});
+    return;
+  }
   if (settings_.options.flush_disk_type == sdk::FlushDiskType::kSyncFlush) {
-    const std::int64_t end = result.physical_offset.value() + result.bytes;
+    const std::int64_t end = append.result.physical_offset.value() + append.result.bytes;
     GroupCommitter::Completion completion;
     try {
-      completion = [done, result](const Status& flushed) { done(flushed, result); };
+      completion = [done = std::move(append.done), result = append.result](const Status& flushed) {
+        done(flushed, result);
+      };
     } catch (...) {
-      done(Status(StatusCode::kFlushDiskTimeout, "out of memory while waiting for the sync"),
-           result);
+      append.done(Status(StatusCode::kFlushDiskTimeout, "out of memory while waiting for the sync"),
+                  append.result);
       return;
     }
     committer_->wait_durable(end, std::move(completion));
     return;
   }
-  done(status, result);
+  append.done(Status::ok(), append.result);
+}
+
+void MmapMessageStore::commit_staged() noexcept {
+  std::vector<PendingAppend> completing;
+  Status written;
+  {
+    std::lock_guard commit(commit_mu_);
+    {
+      std::lock_guard lock(append_mu_);
+      if (commit_log_.staged_bytes() == 0 && pending_.empty()) return;
+      commit_log_.take_staged(in_flight_);
+      completing.swap(pending_);
+      pending_waiting_.store(false, std::memory_order_release);
+    }
+    if (write_failed_.load(std::memory_order_acquire)) {
+      written = Status(StatusCode::kIoError,
+                       "an earlier commit-log write failed; restart the broker to recover");
+    } else {
+      written = CommitLog::write_staged(in_flight_);
+      if (!written) {
+        write_failed_.store(true, std::memory_order_release);
+        host_.logger().error("commit-log write failed: ", written.to_string(),
+                             "; appends are refused until the broker restarts and recovers");
+      }
+    }
+    in_flight_.clear();
+  }
+  for (auto& append : completing) complete(append, written);
+}
+
+void MmapMessageStore::commit_loop() noexcept {
+  std::unique_lock lock(commit_wake_mu_);
+  while (!commit_stop_) {
+    // A backstop: deferred appends are normally completed by complete_deferred() within
+    // microseconds; this writes any that a caller left waiting.
+    commit_wake_.wait_for(lock, std::chrono::milliseconds(kBackstopMs),
+                          [this] { return commit_stop_; });
+    if (commit_stop_) break;
+    lock.unlock();
+    commit_staged();
+    lock.lock();
+  }
+}
+
+void MmapMessageStore::stop_commit_thread() noexcept {
+  {
+    std::lock_guard lock(commit_wake_mu_);
+    commit_stop_ = true;
+  }
+  commit_wake_.notify_all();
+  if (commit_thread_.joinable()) commit_thread_.join();
+  commit_thread_running_.store(false, std::memory_order_release);
 }
 
 sdk::Result<std::shared_ptr<ConsumeQueue>> MmapMessageStore::queue_for_write(
@@ -461,6 +569,7 @@ sdk::QueueReadResult MmapMessageStore::read_queue(std::string_view topic, std::i
                                                   sdk::QueueOffset offset,
                                                   std::int32_t max_messages, std::int64_t max_bytes,
                                                   const sdk::TagFilter& filter) noexcept {
+  make_readable();
   using sdk::ReadStatus;
   sdk::QueueReadResult result;
   try {
@@ -582,6 +691,7 @@ sdk::Result<std::int64_t> MmapMessageStore::store_time_at(
 
 std::int64_t MmapMessageStore::store_time(std::string_view topic, std::int32_t queue_id,
                                           sdk::QueueOffset offset) noexcept {
+  make_readable();
   try {
     auto queue = find_queue(topic, queue_id);
     ConsumeQueueEntry entry;
@@ -598,6 +708,7 @@ std::int64_t MmapMessageStore::store_time(std::string_view topic, std::int32_t q
 
 sdk::QueueOffset MmapMessageStore::offset_by_time(std::string_view topic, std::int32_t queue_id,
                                                   std::int64_t timestamp_ms) noexcept {
+  make_readable();
   try {
     auto queue = find_queue(topic, queue_id);
     if (!queue) return sdk::QueueOffset(0);
@@ -640,6 +751,7 @@ sdk::QueueOffset MmapMessageStore::offset_by_time(std::string_view topic, std::i
 
 sdk::Result<sdk::MessageStore::RecordView> MmapMessageStore::read_at(
     sdk::PhysicalOffset offset) noexcept {
+  make_readable();
   try {
     auto view = commit_log_.read_record(offset.value());
     if (!view.ok()) {
@@ -656,6 +768,7 @@ sdk::Result<sdk::MessageStore::RecordView> MmapMessageStore::read_at(
 sdk::Result<std::vector<sdk::MessageStore::RecordView>> MmapMessageStore::lookup_by_key(
     std::string_view topic, std::string_view key, std::int32_t max, std::int64_t begin_ms,
     std::int64_t end_ms) noexcept {
+  make_readable();
   try {
     std::vector<RecordView> out;
     if (!settings_.options.message_index_enable || max <= 0 || key.empty()) return out;
@@ -730,6 +843,7 @@ sdk::PhysicalOffset MmapMessageStore::durable_end() const noexcept {
 
 sdk::Result<sdk::MessageStore::RecordView> MmapMessageStore::read_log(
     sdk::PhysicalOffset from, std::int64_t max_bytes) noexcept {
+  make_readable();
   auto view = commit_log_.read_log(from.value(), max_bytes);
   if (!view.ok()) {
     try {
@@ -743,6 +857,7 @@ sdk::Result<sdk::MessageStore::RecordView> MmapMessageStore::read_log(
 }
 
 Status MmapMessageStore::apply_replicated(sdk::PhysicalOffset at, sdk::ByteView records) noexcept {
+  commit_staged();  // a slave appends nothing of its own, but a demoted master may have
   try {
     std::lock_guard lock(append_mu_);
     if (!serving_.load(std::memory_order_acquire)) {

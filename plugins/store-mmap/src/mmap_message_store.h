@@ -72,6 +72,13 @@ class MmapMessageStore final : public sdk::MessageStore {
   void append(const sdk::MessageToAppend& message, sdk::AppendCallback done) noexcept override;
   void append_batch(const std::vector<sdk::MessageToAppend>& messages,
                     sdk::AppendCallback done) noexcept override;
+  void append_deferred(const sdk::MessageToAppend& message,
+                       sdk::AppendCallback done) noexcept override;
+  void append_batch_deferred(const std::vector<sdk::MessageToAppend>& messages,
+                             sdk::AppendCallback done) noexcept override;
+  void complete_deferred() noexcept override {
+    if (pending_waiting_.load(std::memory_order_acquire)) commit_staged();
+  }
 
   sdk::QueueReadResult read_queue(std::string_view topic, std::int32_t queue_id,
                                   sdk::QueueOffset offset, std::int32_t max_messages,
@@ -105,8 +112,9 @@ class MmapMessageStore final : public sdk::MessageStore {
   const RecoveryReportView& last_recovery() const noexcept { return recovery_; }
 
  private:
-  void append_messages(std::span<const sdk::MessageToAppend> messages,
-                       sdk::AppendCallback& done) noexcept;
+  // `defer`: leave the records staged for complete_deferred() (see "staged appends").
+  void append_messages(std::span<const sdk::MessageToAppend> messages, sdk::AppendCallback& done,
+                       bool defer) noexcept;
   sdk::Status validate(std::span<const sdk::MessageToAppend> messages,
                        std::int64_t* total_bytes) const;
   std::shared_ptr<ConsumeQueue> find_queue(std::string_view topic, std::int32_t queue_id) const;
@@ -125,6 +133,35 @@ class MmapMessageStore final : public sdk::MessageStore {
   void housekeeping_loop() noexcept;
   void check_disk() noexcept;
   sdk::Result<std::int64_t> store_time_at(std::int64_t physical_offset) const noexcept;
+
+  // ---- staged appends ----------------------------------------------------------------------
+  // An append is encoded, staged in the commit log and dispatched to its consume queue and the
+  // index under append_mu_; its callback waits in pending_ until commit_staged() has written
+  // the staged records to the log (one pwrite() for all of them) and made them readable. A
+  // plain append commits at once. A deferred one waits for complete_deferred(), which the
+  // broker calls at the end of each batch of requests a transport read, so that one write
+  // serves the batch; kStagedBytesLimit bytes waiting are written at once, and the commit
+  // thread writes whatever was left waiting kBackstopMs at the latest. A reader that finds
+  // records dispatched but not yet written writes them first (make_readable), so a read never
+  // misses an acknowledged record.
+  struct PendingAppend {
+    sdk::AppendCallback done;
+    sdk::AppendResult result;
+  };
+  static constexpr std::int64_t kBackstopMs = 10;
+  static constexpr std::int64_t kStagedBytesLimit = 256 << 10;
+  // Writes what is staged and completes its appends (with the error when the write fails).
+  // Takes commit_mu_ then append_mu_; REQUIRES: neither held.
+  void commit_staged() noexcept;
+  // Completes one written append: SYNC_FLUSH waits for the group commit first.
+  void complete(PendingAppend& append, const sdk::Status& written) noexcept;
+  void make_readable() noexcept {
+    if (dispatched_end_.load(std::memory_order_acquire) > commit_log_.end_offset()) {
+      commit_staged();
+    }
+  }
+  void commit_loop() noexcept;
+  void stop_commit_thread() noexcept;
   // Constant after construction.
   sdk::HostServices& host_;
   const Settings settings_;
@@ -148,6 +185,20 @@ class MmapMessageStore final : public sdk::MessageStore {
   std::atomic<bool> disk_full_{false};
   // Commit-log end of the last dispatched record (written under append_mu_).
   std::atomic<std::int64_t> dispatched_end_{0};
+  std::vector<PendingAppend> pending_;        // guarded by append_mu_
+  std::atomic<bool> pending_waiting_{false};  // pending_ is not empty (set under append_mu_)
+  // A commit-log write failed: appends are refused until a restart recovers the log.
+  std::atomic<bool> write_failed_{false};
+
+  // Taken before append_mu_, never while holding it: one commit_staged() at a time, in order.
+  std::mutex commit_mu_;
+  CommitLog::Staged in_flight_;  // guarded by commit_mu_; its buffer is reused
+
+  std::mutex commit_wake_mu_;
+  std::condition_variable commit_wake_;
+  bool commit_stop_ = false;  // guarded by commit_wake_mu_
+  std::thread commit_thread_;
+  std::atomic<bool> commit_thread_running_{false};
 
   // topic -> queue id -> queue. Readers share, queue creation and deletion are exclusive.
   mutable std::shared_mutex queues_mu_;

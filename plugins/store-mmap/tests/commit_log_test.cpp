@@ -15,21 +15,81 @@ namespace {
 namespace record = sdk::record;
 using testing::TempDir;
 
-// Appends one record with a body of `body_bytes` and returns its offset.
-std::int64_t append_record(CommitLog& log, std::size_t body_bytes, std::int64_t queue_offset) {
+// Writes what is staged, as the store's commit does.
+void write_staged(CommitLog& log) {
+  CommitLog::Staged staged;
+  log.take_staged(staged);
+  EXPECT_TRUE(CommitLog::write_staged(staged));
+}
+
+// Stages one record with a body of `body_bytes` and returns its offset; `write` also writes it.
+std::int64_t stage_record(CommitLog& log, std::size_t body_bytes, std::int64_t queue_offset,
+                          bool write = true) {
   const std::string body(body_bytes, 'b');
   record::StoredRecord r;
   r.topic = "T";
   r.queue_offset = queue_offset;
   r.body = sdk::ByteView(reinterpret_cast<const std::uint8_t*>(body.data()), body.size());
   const auto size = static_cast<std::int64_t>(record::encoded_size(r));
-  auto slot = log.reserve(size);
+  bool write_first = false;
+  auto slot = log.reserve(size, &write_first);
+  if (write_first) {
+    write_staged(log);
+    slot = log.reserve(size, &write_first);
+  }
   EXPECT_TRUE(slot.ok());
+  EXPECT_FALSE(write_first);
   r.physical_offset = slot->offset;
   EXPECT_EQ(record::encode_record(r, std::span<std::uint8_t>(slot->data, size)),
             static_cast<std::size_t>(size));
-  EXPECT_TRUE(log.publish(slot.value(), size));
+  log.stage(slot.value(), size);
+  if (write) write_staged(log);
   return slot->offset;
+}
+
+std::int64_t append_record(CommitLog& log, std::size_t body_bytes, std::int64_t queue_offset) {
+  return stage_record(log, body_bytes, queue_offset, true);
+}
+
+TEST(CommitLog, StagedRecordsAreInvisibleUntilWrittenThenWrittenTogether) {
+  TempDir dir;
+  CommitLog log(dir.sub("log"), 4096, false);
+  ASSERT_TRUE(log.load());
+  EXPECT_EQ(stage_record(log, 108, 0, false), 0);
+  EXPECT_EQ(stage_record(log, 108, 1, false), 200);
+  EXPECT_EQ(log.staged_bytes(), 400);
+  EXPECT_EQ(log.end_offset(), 0);
+  EXPECT_EQ(log.read_record(0).status().code(), sdk::StatusCode::kNotFound);
+  CommitLog::Staged staged;
+  log.take_staged(staged);
+  EXPECT_EQ(staged.segments.size(), 1u);  // contiguous records: one write
+  EXPECT_EQ(log.staged_bytes(), 0);
+  // Staging goes on while the taken records are being written.
+  EXPECT_EQ(stage_record(log, 108, 2, false), 400);
+  ASSERT_TRUE(CommitLog::write_staged(staged));
+  EXPECT_EQ(log.end_offset(), 400);
+  EXPECT_TRUE(log.read_record(200).ok());
+  EXPECT_EQ(log.read_record(400).status().code(), sdk::StatusCode::kNotFound);
+  write_staged(log);
+  EXPECT_EQ(log.end_offset(), 600);
+  EXPECT_TRUE(log.read_record(400).ok());
+}
+
+TEST(CommitLog, ANewFileWaitsUntilTheRecordsBeforeItAreWritten) {
+  TempDir dir;
+  CommitLog log(dir.sub("log"), 512, false);
+  ASSERT_TRUE(log.load());
+  EXPECT_EQ(stage_record(log, 108, 0, false), 0);
+  EXPECT_EQ(stage_record(log, 108, 1, false), 200);
+  bool write_first = false;
+  EXPECT_FALSE(log.reserve(200, &write_first).ok());
+  EXPECT_TRUE(write_first);
+  write_staged(log);
+  auto slot = log.reserve(200, &write_first);
+  ASSERT_TRUE(slot.ok());
+  EXPECT_FALSE(write_first);
+  EXPECT_EQ(slot->offset, 512);
+  EXPECT_EQ(log.end_offset(), 512);  // the first file ends with its filler
 }
 
 TEST(CommitLog, FillerEndsAFileWhenTheNextRecordDoesNotFit) {
@@ -54,8 +114,9 @@ TEST(CommitLog, RecordLargerThanAFileIsIllegal) {
   TempDir dir;
   CommitLog log(dir.sub("log"), 512, false);
   ASSERT_TRUE(log.load());
-  EXPECT_EQ(log.reserve(505).status().code(), sdk::StatusCode::kMessageIllegal);
-  EXPECT_TRUE(log.reserve(504).ok());
+  bool write_first = false;
+  EXPECT_EQ(log.reserve(505, &write_first).status().code(), sdk::StatusCode::kMessageIllegal);
+  EXPECT_TRUE(log.reserve(504, &write_first).ok());
 }
 
 TEST(CommitLog, ReadLogStopsOnRecordBoundariesWithinAFile) {

@@ -383,6 +383,61 @@ TEST(Plugin, SyncFlushCompletesOnlyAfterTheSync) {
   EXPECT_GE(store.host.metrics_.get("store.commitlog.syncs"), 1);
 }
 
+TEST(Plugin, DeferredAppendsAreWrittenTogetherAndAcknowledgedAfterTheWrite) {
+  for (const auto flush : {sdk::FlushDiskType::kAsyncFlush, sdk::FlushDiskType::kSyncFlush}) {
+    TempDir dir;
+    auto options = testing::small_options(dir);
+    options.flush_disk_type = flush;
+    PluginStore store(options);
+    constexpr int kMessages = 20;
+    std::atomic<int> acknowledged{0};
+    std::vector<std::int64_t> offsets(kMessages, -1);
+    std::promise<void> all;
+    for (int i = 0; i < kMessages; ++i) {
+      store->append_deferred(OwnedMessage("T", 0, "d" + std::to_string(i)).message(),
+                             [&, i](const sdk::Status& status, const sdk::AppendResult& result) {
+                               EXPECT_TRUE(status) << status.to_string();
+                               // Acknowledged only once it is readable from the log.
+                               EXPECT_TRUE(store->read_at(result.physical_offset).ok());
+                               offsets[i] = result.queue_offset.value();
+                               if (acknowledged.fetch_add(1) + 1 == kMessages) all.set_value();
+                             });
+    }
+    // A reader sees every appended message even before the batch is completed.
+    EXPECT_EQ(bodies(store->read_queue("T", 0, sdk::QueueOffset(0), 64, 1 << 20, {})).size(),
+              static_cast<std::size_t>(kMessages));
+    store->complete_deferred();
+    ASSERT_EQ(all.get_future().wait_for(std::chrono::seconds(5)), std::future_status::ready);
+    for (int i = 0; i < kMessages; ++i) EXPECT_EQ(offsets[i], i);
+  }
+}
+
+TEST(Plugin, DeferredAppendsLeftWaitingAreWrittenByTheBackstopAndAtStop) {
+  TempDir dir;
+  auto options = testing::small_options(dir);
+  {
+    PluginStore store(options);
+    std::promise<sdk::Status> done;
+    store->append_deferred(
+        OwnedMessage("T", 0, "left").message(),
+        [&](const sdk::Status& status, const sdk::AppendResult&) { done.set_value(status); });
+    auto future = done.get_future();
+    ASSERT_EQ(future.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+    EXPECT_TRUE(future.get());
+    std::promise<sdk::Status> at_stop;
+    store->append_batch_deferred(
+        {OwnedMessage("T", 0, "stop").message()},
+        [&](const sdk::Status& status, const sdk::AppendResult&) { at_stop.set_value(status); });
+    store->stop();
+    auto stopped = at_stop.get_future();
+    ASSERT_EQ(stopped.wait_for(std::chrono::seconds(1)), std::future_status::ready);
+    EXPECT_TRUE(stopped.get());
+  }
+  PluginStore reopened(options);
+  EXPECT_EQ(bodies(reopened->read_queue("T", 0, sdk::QueueOffset(0), 64, 1 << 20, {})),
+            (std::vector<std::string>{"left", "stop"}));
+}
+
 TEST(Plugin, GroupCommitBatchesConcurrentAppendsIntoFewSyncs) {
   TempDir dir;
   auto options = testing::small_options(dir);

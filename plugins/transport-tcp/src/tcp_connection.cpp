@@ -96,7 +96,9 @@ void TcpConnection::on_read(const ErrorCode& ec, std::size_t n) noexcept {
   try {
     touch();
     // After close() incoming bytes are drained and dropped: no frame follows a close().
-    if (!close_requested_.load()) deliver_frames(n);
+    if (!close_requested_.load() && deliver_frames(n) > 0 && !finished_) {
+      handler_.on_frames_end(id_);
+    }
     read_next();
   } catch (const std::bad_alloc&) {
     logger_.warn("closing connection ", id_, " with peer ", peer_,
@@ -108,21 +110,23 @@ void TcpConnection::on_read(const ErrorCode& ec, std::size_t n) noexcept {
   }
 }
 
-void TcpConnection::deliver_frames(std::size_t n) {
+std::size_t TcpConnection::deliver_frames(std::size_t n) {
   const std::size_t into_body = std::min(n, read_into_body_);
   splitter_.commit_body(into_body);
   sdk::ByteView rest(read_buffer_.get(), n - into_body);
+  std::size_t delivered = 0;
   for (;;) {
     if (splitter_.frame_ready()) {
       handler_.on_frame(id_, splitter_.take_frame());
-      if (close_requested_.load()) return;
+      ++delivered;
+      if (close_requested_.load()) return delivered;
       continue;
     }
-    if (rest.empty()) return;
+    if (rest.empty()) return delivered;
     const SplitResult result = splitter_.feed(rest);
     if (result == SplitResult::kLengthTooSmall || result == SplitResult::kLengthTooLarge) {
       reject_stream(result);
-      return;
+      return delivered;
     }
   }
 }

@@ -1,8 +1,8 @@
 // TcpConnection: one TCP socket of the transport, accepted by a listener or dialled by connect().
 //
 // It reads frames (FrameSplitter), writes frames from a bounded queue with gather writes, and
-// closes itself when idle. It delivers on_open, on_frame and on_close to the FrameHandler it was
-// created with.
+// closes itself when idle. It delivers on_open, on_frame, on_frames_end (after each read that
+// completed a frame) and on_close to the FrameHandler it was created with.
 //
 // Lifecycle: TcpTransport creates it around a connected socket and calls start(), which
 // delivers on_open and begins reading. Every path that ends the connection (peer close, I/O
@@ -137,7 +137,8 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
   void begin(const std::function<void(bool)>& opened) noexcept;
   void read_next();
   void on_read(const boost::system::error_code& ec, std::size_t n) noexcept;
-  void deliver_frames(std::size_t n);
+  // Hands the complete frames among `n` new bytes to the handler; returns how many.
+  std::size_t deliver_frames(std::size_t n);
   void reject_stream(SplitResult why) noexcept;
   void on_read_error(const boost::system::error_code& ec) noexcept;
   void write_next() noexcept;

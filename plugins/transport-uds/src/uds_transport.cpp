@@ -134,6 +134,7 @@ struct UdsTransport::Connection {
   sdk::Bytes frame;
   std::size_t frame_got = 0;
   bool in_body = false;
+  std::uint64_t frames_delivered = 0;  // counts on_frame calls, for on_frames_end
 };
 
 struct UdsTransport::Listener {
@@ -629,12 +630,16 @@ void UdsTransport::read(Connection& connection, ssize_t nread, const uv_buf_t* b
   if (nread == 0) return;
   connection.last_activity_ms = uv_now(&self.loop_);
   const auto size = static_cast<std::size_t>(nread);
+  const std::uint64_t delivered_before = connection.frames_delivered;
   if (reinterpret_cast<std::uint8_t*>(buffer->base) != self.read_buffer_.data()) {
     connection.frame_got += size;
     self.deliver_if_complete(connection);
-    return;
+  } else {
+    self.consume(connection, self.read_buffer_.data(), size);
   }
-  self.consume(connection, self.read_buffer_.data(), size);
+  if (connection.frames_delivered != delivered_before && !connection.finished) {
+    connection.handler.on_frames_end(connection.id);
+  }
 }
 
 void UdsTransport::consume(Connection& connection, const std::uint8_t* data,
@@ -694,7 +699,10 @@ bool UdsTransport::deliver_if_complete(Connection& connection) noexcept {
     close_requested = connection.close_requested;
   }
   // After close() no more frames are delivered.
-  if (!close_requested) connection.handler.on_frame(connection.id, std::move(frame));
+  if (!close_requested) {
+    connection.handler.on_frame(connection.id, std::move(frame));
+    ++connection.frames_delivered;
+  }
   return !connection.finished;
 }
 

@@ -113,6 +113,33 @@ TEST_P(TransportConformance, FramesFromMinimumToMaximumEchoIntact) {
   EXPECT_EQ(client.send(id + 1000000, frame_of("abcd")).code(), StatusCode::kClosed);
 }
 
+// Every frame is followed, on the thread that delivered it, by on_frames_end for its read, and
+// no on_frames_end comes without a frame: handlers that defer work per frame can rely on it.
+TEST_P(TransportConformance, FramesOfEachReadAreFollowedByOneEndOfBatch) {
+  const auto options = small_options();
+  const std::string address = start_echo_server(options);
+  auto& client = make(options);
+  Recorder& replies = recorder();
+  const ConnectionId id = dial(client, address, replies);
+  ASSERT_NE(id, 0u);
+  constexpr std::size_t kFrames = 200;
+  for (std::size_t i = 0; i < kFrames; ++i) {
+    ASSERT_TRUE(client.send(id, frame_of(pattern(100 + i * 37, static_cast<std::uint32_t>(i)))));
+  }
+  ASSERT_TRUE(replies.wait_for(
+      [&](Recorder& r) { return r.frames_on(id) == kFrames && r.frames_since_end(id) == 0; }));
+  ASSERT_TRUE(
+      echo_.wait_for([&](Recorder& r) { return r.frame_count() == kFrames && r.ends() > 0; }));
+  for (Recorder* side : {static_cast<Recorder*>(&echo_), &replies}) {
+    ASSERT_TRUE(side->wait_for([](Recorder& r) {
+      return r.ends() >= 1 && r.ends() <= kFrames && r.empty_ends() == 0 &&
+             r.ends_on_another_thread() == 0;
+    })) << "ends "
+        << side->ends() << ", empty " << side->empty_ends() << ", on another thread "
+        << side->ends_on_another_thread();
+  }
+}
+
 TEST_P(TransportConformance, GatherWriteReleasesKeepaliveAfterWriting) {
   const auto options = small_options();
   const std::string address = start_echo_server(options);

@@ -34,6 +34,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 namespace mq::conformance {
@@ -97,6 +98,16 @@ class Recorder : public sdk::FrameHandler {
     std::lock_guard lock(mu_);
     frames_[id].emplace_back(frame.as_string_view());
     ++frame_count_;
+    ++frames_since_end_[id];
+    frame_threads_[id] = std::this_thread::get_id();
+    cv_.notify_all();
+  }
+  void on_frames_end(sdk::ConnectionId id) noexcept override {
+    std::lock_guard lock(mu_);
+    if (frames_since_end_[id] == 0) ++empty_ends_;
+    if (frame_threads_[id] != std::this_thread::get_id()) ++ends_on_another_thread_;
+    frames_since_end_[id] = 0;
+    ++ends_;
     cv_.notify_all();
   }
   void on_close(sdk::ConnectionId id, const sdk::Status& why) noexcept override {
@@ -123,6 +134,15 @@ class Recorder : public sdk::FrameHandler {
     return it == frames_.end() ? 0 : it->second.size();
   }
   bool closed(sdk::ConnectionId id) const { return closed_.contains(id); }
+  // on_frames_end: calls, calls with no frame since the previous one, calls on another thread
+  // than the frames', frames not yet followed by a call.
+  std::size_t ends() const { return ends_; }
+  std::size_t empty_ends() const { return empty_ends_; }
+  std::size_t ends_on_another_thread() const { return ends_on_another_thread_; }
+  std::size_t frames_since_end(sdk::ConnectionId id) const {
+    auto it = frames_since_end_.find(id);
+    return it == frames_since_end_.end() ? 0 : it->second;
+  }
 
   std::vector<std::string> frames(sdk::ConnectionId id) {
     std::lock_guard lock(mu_);
@@ -153,6 +173,11 @@ class Recorder : public sdk::FrameHandler {
   std::map<sdk::ConnectionId, std::vector<std::string>> frames_;
   std::map<sdk::ConnectionId, std::vector<sdk::StatusCode>> closed_;
   std::size_t frame_count_ = 0;
+  std::map<sdk::ConnectionId, std::size_t> frames_since_end_;
+  std::map<sdk::ConnectionId, std::thread::id> frame_threads_;
+  std::size_t ends_ = 0;
+  std::size_t empty_ends_ = 0;
+  std::size_t ends_on_another_thread_ = 0;
 };
 
 // A server handler: records like Recorder and sends every frame back on its connection.

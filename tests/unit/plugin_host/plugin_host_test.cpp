@@ -51,7 +51,7 @@ TEST_F(PluginHostTest, AbiMismatchNamesBothVersions) {
   ASSERT_FALSE(result.ok());
   const auto& message = result.status().message();
   EXPECT_NE(message.find("built for plugin SDK ABI 99.0"), std::string::npos) << message;
-  EXPECT_NE(message.find("this broker supports ABI 1.0"), std::string::npos) << message;
+  EXPECT_NE(message.find("this broker supports ABI 2.0"), std::string::npos) << message;
 }
 
 TEST_F(PluginHostTest, ToolchainMismatchNamesBothFingerprints) {

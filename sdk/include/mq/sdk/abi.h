@@ -11,7 +11,7 @@
 namespace mq::sdk {
 
 // Bump on any change of layout, vtable or meaning under sdk/include (and update sdk/ABI_HASH).
-inline constexpr std::uint32_t kAbiMajor = 1;
+inline constexpr std::uint32_t kAbiMajor = 2;
 // Bump on additions an older core can safely ignore.
 inline constexpr std::uint32_t kAbiMinor = 0;
 
@@ -42,7 +42,7 @@ inline constexpr std::uint32_t kAbiMinor = 0;
 
 // Literal copies of kAbiMajor/kAbiMinor for the fingerprint string; a static_assert in
 // plugin.h keeps them equal.
-#define MQ_SDK_ABI_MAJOR_LITERAL 1
+#define MQ_SDK_ABI_MAJOR_LITERAL 2
 #define MQ_SDK_ABI_MINOR_LITERAL 0
 
 #if defined(_WIN32)

@@ -107,6 +107,24 @@ class MQ_SDK_API MessageStore : public PluginInstance {
   virtual void append_batch(const std::vector<MessageToAppend>& messages,
                             AppendCallback done) noexcept = 0;
 
+  // Deferred appends: as append() and append_batch(), except that the store may hold the
+  // append, and its callback, until complete_deferred() (or, at the latest, a few
+  // milliseconds), so that appends arriving together are written to the log together. A
+  // deferred append is readable as soon as it is acknowledged, never before it is stored, and
+  // is never acknowledged before it is as safe as an append's. Callers that receive requests
+  // in batches (a transport's on_frames_end()) defer within the batch and complete at its
+  // end. The defaults append at once.
+  virtual void append_deferred(const MessageToAppend& message, AppendCallback done) noexcept {
+    append(message, std::move(done));
+  }
+  virtual void append_batch_deferred(const std::vector<MessageToAppend>& messages,
+                                     AppendCallback done) noexcept {
+    append_batch(messages, std::move(done));
+  }
+  // Writes what this store deferred and runs those appends' callbacks (on this thread, or on
+  // whichever thread finishes them). Default: nothing was deferred.
+  virtual void complete_deferred() noexcept {}
+
   // Reads up to `max_messages` (and about `max_bytes`) records of one queue from `offset`.
   virtual QueueReadResult read_queue(std::string_view topic, std::int32_t queue_id,
                                      QueueOffset offset, std::int32_t max_messages,

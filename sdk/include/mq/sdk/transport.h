@@ -40,6 +40,10 @@ class MQ_SDK_API FrameHandler {
   // One whole frame, without its length prefix: header word, header, body. Ownership passes
   // to the handler.
   virtual void on_frame(ConnectionId id, Bytes frame) noexcept = 0;
+  // The frames that arrived together on `id` (one read from the socket) have all been handed
+  // to on_frame(), on this same thread: work a handler deferred per frame can be finished here
+  // once for the lot. Transports call it after every read that delivered at least one frame.
+  virtual void on_frames_end(ConnectionId /*id*/) noexcept {}
   // The connection is gone (peer closed, error, idle timeout, close(), stop()). Called exactly
   // once per connection that had on_open, and after its last on_frame. `why` says why.
   virtual void on_close(ConnectionId id, const Status& why) noexcept = 0;

@@ -10,8 +10,10 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <set>
 #include <thread>
+#include <vector>
 
 namespace mq::conformance {
 namespace {
@@ -211,6 +213,50 @@ TEST_P(StoreConformance, BatchAppend) {
     total += static_cast<std::int64_t>(expected.size());
   }
   EXPECT_EQ(appended.result.bytes, total);
+}
+
+// Deferred appends (the broker's path for sends): acknowledged once each, with consecutive
+// offsets, soon after complete_deferred() at the latest (a store may complete them earlier, as
+// the defaults do), and readable once acknowledged.
+TEST_P(StoreConformance, DeferredAppendsAreCompletedByTheEndOfTheBatch) {
+  open_default();
+  constexpr int kSingles = 6;
+  std::vector<OwnedMessage> owned;
+  for (int i = 0; i < kSingles; ++i) owned.emplace_back("TopicDefer", 0, "d" + std::to_string(i));
+  std::mutex mu;
+  std::vector<Appended> appended;
+  auto record = [&](const sdk::Status& s, const sdk::AppendResult& r) {
+    std::lock_guard lock(mu);
+    appended.push_back(Appended{s, r});
+  };
+  for (const auto& m : owned) store().append_deferred(m.message(), record);
+  std::vector<OwnedMessage> batch_owned;
+  for (int i = 0; i < 3; ++i) batch_owned.emplace_back("TopicDefer", 0, "b" + std::to_string(i));
+  std::vector<sdk::MessageToAppend> batch;
+  for (const auto& m : batch_owned) batch.push_back(m.message());
+  store().append_batch_deferred(batch, record);
+  store().complete_deferred();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  for (;;) {
+    {
+      std::lock_guard lock(mu);
+      if (appended.size() == kSingles + 1) break;
+    }
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "deferred appends not completed";
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  auto read = store().read_queue("TopicDefer", 0, QueueOffset(0), 32, 1 << 20, {});
+  ASSERT_EQ(read.records.size(), static_cast<std::size_t>(kSingles + 3));
+  EXPECT_EQ(body_of(read.records[0]), "d0");
+  EXPECT_EQ(body_of(read.records[kSingles + 2]), "b2");
+  std::lock_guard lock(mu);
+  std::vector<std::int64_t> offsets;
+  for (const auto& a : appended) {
+    ASSERT_TRUE(a.status) << a.status.to_string();
+    offsets.push_back(a.result.queue_offset.value());
+  }
+  std::sort(offsets.begin(), offsets.end());
+  EXPECT_EQ(offsets, (std::vector<std::int64_t>{0, 1, 2, 3, 4, 5, 6}));
 }
 
 TEST_P(StoreConformance, ReadAtAndLookupByKey) {

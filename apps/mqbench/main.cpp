@@ -349,9 +349,15 @@ int run_e2e(const Options& options) {
     std::fprintf(stderr, "mqbench: %s\n", status.message().c_str());
     return 1;
   }
-  // Wait until the consumer owns queues (its first rebalance).
-  for (int i = 0; i < 100 && consumer.assigned_queues().empty(); ++i) {
+  // Wait until the consumer owns its queues (its first rebalance). Queues join one at a time,
+  // each once its start offset (the queue's end, kLastOffset) is known, and a message sent to a
+  // queue before that would be skipped: wait until the set has stopped growing for 500 ms.
+  std::size_t owned = 0;
+  for (int i = 0, stable = 0; i < 200 && (owned == 0 || stable < 5); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const std::size_t now_owned = consumer.assigned_queues().size();
+    stable = now_owned == owned ? stable + 1 : 0;
+    owned = now_owned;
   }
   measuring = true;
   std::atomic<bool> stop{false};

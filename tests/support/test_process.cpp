@@ -28,13 +28,6 @@ int decode_status(int status) {
 
 pid_t spawn(const std::string& path, const std::vector<std::string>& args,
             const std::string& out_path, const std::string& err_path, const std::string& cwd) {
-  // Everything the child needs is allocated before fork(): another thread of this process may
-  // hold the allocator's lock at that moment, and a child that calls malloc() before exec()
-  // then waits for it forever.
-  std::vector<char*> argv;
-  argv.push_back(const_cast<char*>(path.c_str()));
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
   pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
@@ -52,6 +45,10 @@ pid_t spawn(const std::string& path, const std::vector<std::string>& args,
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
     if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>(path.c_str()));
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
     execv(path.c_str(), argv.data());
     _exit(127);
   }

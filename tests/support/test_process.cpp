@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -45,11 +46,15 @@ pid_t spawn(const std::string& path, const std::vector<std::string>& args,
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
     if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
-    std::vector<char*> argv;
-    argv.push_back(const_cast<char*>(path.c_str()));
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(path.c_str(), argv.data());
+    // No allocation between fork() and exec(): another thread of the test process may have
+    // held the allocator's lock when it forked, and the child would wait for it forever.
+    char* argv[128];
+    if (args.size() + 2 > std::size(argv)) _exit(125);
+    std::size_t n = 0;
+    argv[n++] = const_cast<char*>(path.c_str());
+    for (const auto& a : args) argv[n++] = const_cast<char*>(a.c_str());
+    argv[n] = nullptr;
+    execv(path.c_str(), argv);
     _exit(127);
   }
   return pid;

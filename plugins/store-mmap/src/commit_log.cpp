@@ -41,7 +41,10 @@ std::uint8_t* CommitLog::grow(std::int64_t bytes) noexcept {
   try {
     if (staging_.bytes.size() < need)
       staging_.bytes.resize(std::max(need, 2 * staging_.bytes.size()));
-    staging_.segments.reserve(staging_.segments.size() + 1);  // stage() never allocates
+    // stage() never allocates: room for one more segment, grown geometrically.
+    if (staging_.segments.size() == staging_.segments.capacity()) {
+      staging_.segments.reserve(std::max<std::size_t>(4, 2 * staging_.segments.size()));
+    }
   } catch (...) {
     return nullptr;
   }
@@ -86,11 +89,8 @@ sdk::Result<CommitLog::Slot> CommitLog::reserve(std::int64_t bytes, bool* write_
       return status;
     }
     file->set_wrote_position(file->size());
-    tail_ = file;
+    tail_ = file;  // full: should creating the next file fail, the next reserve tries again
     tail_position_ = file->size();
-  } else if (file && file->wrote_position() != file->size()) {
-    *write_first = true;
-    return sdk::Status(sdk::StatusCode::kUnavailable, "staged records must be written first");
   }
   const std::int64_t start = file ? file->end_offset() : 0;
   auto created = files_.create_file(start);

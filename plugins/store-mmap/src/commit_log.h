@@ -84,7 +84,6 @@ class CommitLog {
     std::vector<std::uint8_t> bytes;
     std::size_t used = 0;
     std::vector<Segment> segments;
-    bool empty() const noexcept { return segments.empty(); }
     void clear() noexcept {
       used = 0;
       segments.clear();

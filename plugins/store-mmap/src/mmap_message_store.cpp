@@ -312,7 +312,10 @@ void MmapMessageStore::append_messages(std::span<const sdk::MessageToAppend> mes
           status = queue.status();
           break;
         }
-        pending_.reserve(pending_.size() + 1);  // the push below cannot fail
+        // Room for the push below, so it cannot fail; grown geometrically, not per append.
+        if (pending_.size() == pending_.capacity()) {
+          pending_.reserve(std::max<std::size_t>(16, 2 * pending_.size()));
+        }
         auto slot = commit_log_.reserve(total, &write_first);
         if (write_first) {
           // A new commit-log file starts: what is staged goes first (below), then try again.
@@ -422,7 +425,7 @@ void MmapMessageStore::commit_staged() noexcept {
     std::lock_guard commit(commit_mu_);
     {
       std::lock_guard lock(append_mu_);
-      if (commit_log_.staged_bytes() == 0 && pending_.empty()) return;
+      if (pending_.empty()) return;  // every staged record has its pending append
       commit_log_.take_staged(in_flight_);
       completing.swap(pending_);
       pending_waiting_.store(false, std::memory_order_release);

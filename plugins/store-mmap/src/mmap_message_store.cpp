@@ -353,6 +353,7 @@ void MmapMessageStore::append_messages(std::span<const sdk::MessageToAppend> mes
             position += static_cast<std::int64_t>(size);
           }
           commit_log_.stage(slot.value(), total);
+          staged_end_.store(slot->offset + total, std::memory_order_release);
           for (std::size_t i = 0; i < messages.size(); ++i) {
             auto dispatched = dispatch(written[i].first, written[i].second, messages[i].tags_code,
                                        messages[i].keys, messages[i].unique_key);
@@ -572,7 +573,6 @@ sdk::QueueReadResult MmapMessageStore::read_queue(std::string_view topic, std::i
                                                   sdk::QueueOffset offset,
                                                   std::int32_t max_messages, std::int64_t max_bytes,
                                                   const sdk::TagFilter& filter) noexcept {
-  make_readable();
   using sdk::ReadStatus;
   sdk::QueueReadResult result;
   try {
@@ -583,6 +583,9 @@ sdk::QueueReadResult MmapMessageStore::read_queue(std::string_view topic, std::i
     }
     const std::int64_t min = queue->min_offset();
     const std::int64_t max = queue->max_offset();
+    // After loading `max`: an entry below it whose record is still staged (appended on another
+    // thread a moment ago) is written now, not skipped as deleted below.
+    make_readable();
     const std::int64_t off = offset.value();
     result.min_offset = sdk::QueueOffset(min);
     result.max_offset = sdk::QueueOffset(max);

@@ -155,8 +155,10 @@ class MmapMessageStore final : public sdk::MessageStore {
   void commit_staged() noexcept;
   // Completes one written append: SYNC_FLUSH waits for the group commit first.
   void complete(PendingAppend& append, const sdk::Status& written) noexcept;
+  // Called after the caller has loaded the queue or index positions it reads up to: every entry
+  // it can see was dispatched after staged_end_ covered its record.
   void make_readable() noexcept {
-    if (dispatched_end_.load(std::memory_order_acquire) > commit_log_.end_offset()) {
+    if (staged_end_.load(std::memory_order_acquire) > commit_log_.end_offset()) {
       commit_staged();
     }
   }
@@ -185,6 +187,9 @@ class MmapMessageStore final : public sdk::MessageStore {
   std::atomic<bool> disk_full_{false};
   // Commit-log end of the last dispatched record (written under append_mu_).
   std::atomic<std::int64_t> dispatched_end_{0};
+  // Commit-log end of the last staged record, stored before its entries are dispatched, so a
+  // reader that sees an entry also sees that its record may still be staged.
+  std::atomic<std::int64_t> staged_end_{0};
   std::vector<PendingAppend> pending_;        // guarded by append_mu_
   std::atomic<bool> pending_waiting_{false};  // pending_ is not empty (set under append_mu_)
   // A commit-log write failed: appends are refused until a restart recovers the log.

@@ -21,6 +21,11 @@ constexpr std::string_view kRetryPrefix = "%RETRY%";
 constexpr std::string_view kDlqPrefix = "%DLQ%";
 constexpr std::int32_t kTransactionTypeMask = 0xC;
 constexpr std::int32_t kTransactionPrepared = 0x4;
+// Whether sends are appended deferred, to be written together at the end of their transport
+// read (MessageWriter::put). Off: with it on, a push consumer was seen to miss about one
+// message in a few thousand under load (the mqbench e2e smoke run under ASan, 2 runs in 16);
+// the cause is not found yet. Appends are then written one pwrite() each.
+constexpr bool kDeferSendAppends = false;
 
 // The send header, from the V1 (full names) or V2 (one-letter) form.
 struct SendHeader {
@@ -368,7 +373,7 @@ void SendMessageProcessor::send(const Channel& channel, RemotingCommand request,
           response.set("TRACE_ON", "true");
           respond(std::move(response));
         },
-        /*defer=*/true);
+        kDeferSendAppends);
     return;
   }
 
@@ -417,7 +422,7 @@ void SendMessageProcessor::send(const Channel& channel, RemotingCommand request,
         response.set("TRACE_ON", "true");
         respond(std::move(response));
       },
-      /*defer=*/true);
+      kDeferSendAppends);
 }
 
 void SendMessageProcessor::send_back(const Channel&, RemotingCommand request, Responder respond) {

@@ -620,7 +620,9 @@ sdk::QueueReadResult MmapMessageStore::read_queue(std::string_view topic, std::i
     std::int64_t deleted = 0;
     bool done = false;
     while (!done && scanned < scan_limit && off + scanned < max) {
-      auto run = queue->read(off + scanned, scan_limit - scanned);
+      // Never past `max`: entries dispatched after make_readable() above may point at records
+      // still staged, which must not be skipped as deleted.
+      auto run = queue->read(off + scanned, std::min(scan_limit - scanned, max - off - scanned));
       if (run.count == 0) break;
       for (std::int64_t i = 0; i < run.count; ++i) {
         const ConsumeQueueEntry entry = run.at(i);
@@ -633,6 +635,12 @@ sdk::QueueReadResult MmapMessageStore::read_queue(std::string_view topic, std::i
         if (!filter.matches(entry.tags_code)) continue;
         auto view = commit_log_.read(entry.physical_offset, entry.size);
         if (!view.ok()) {
+          if (entry.physical_offset + entry.size > commit_log_.end_offset()) {
+            // Not written yet (cannot happen below `max`; kept so a read never skips it).
+            --scanned;
+            done = true;
+            break;
+          }
           ++deleted;
           continue;
         }

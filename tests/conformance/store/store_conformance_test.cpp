@@ -259,6 +259,49 @@ TEST_P(StoreConformance, DeferredAppendsAreCompletedByTheEndOfTheBatch) {
   EXPECT_EQ(offsets, (std::vector<std::int64_t>{0, 1, 2, 3, 4, 5, 6}));
 }
 
+// A consumer reading a queue while another thread appends to it (deferred, completed in bursts,
+// as the broker does) sees every message once, in order: never an entry skipped because its
+// record was not yet readable when the read scanned it.
+TEST_P(StoreConformance, AReaderRacingDeferredAppendsSkipsNothing) {
+  open_default();
+  constexpr int kMessages = 4000;
+  constexpr int kBurst = 8;
+  std::vector<OwnedMessage> owned;
+  for (int i = 0; i < kMessages; ++i) owned.emplace_back("TopicRace", 0, "m" + std::to_string(i));
+  std::atomic<int> completed{0};
+  std::thread writer([&] {
+    for (int i = 0; i < kMessages; i += kBurst) {
+      for (int j = i; j < i + kBurst; ++j) {
+        store().append_deferred(owned[j].message(),
+                                [&](const sdk::Status& status, const sdk::AppendResult&) {
+                                  if (status) completed.fetch_add(1, std::memory_order_relaxed);
+                                });
+      }
+      store().complete_deferred();
+    }
+  });
+  std::vector<std::string> seen;
+  std::int64_t next = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (static_cast<int>(seen.size()) < kMessages && std::chrono::steady_clock::now() < deadline) {
+    auto read = store().read_queue("TopicRace", 0, QueueOffset(next), 32, 1 << 20, {});
+    ASSERT_NE(read.status, ReadStatus::kOffsetFoundNull) << "at offset " << next;
+    if (read.status == ReadStatus::kFound) {
+      for (const auto& record : read.records) seen.push_back(body_of(record));
+    }
+    next = read.next_offset.value();
+    ASSERT_EQ(next, static_cast<std::int64_t>(seen.size())) << "a read moved past a message";
+  }
+  writer.join();
+  ASSERT_EQ(seen.size(), static_cast<std::size_t>(kMessages));
+  for (int i = 0; i < kMessages; ++i) ASSERT_EQ(seen[i], "m" + std::to_string(i));
+  const auto acknowledged = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (completed.load() < kMessages && std::chrono::steady_clock::now() < acknowledged) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_EQ(completed.load(), kMessages);
+}
+
 TEST_P(StoreConformance, ReadAtAndLookupByKey) {
   open_default();
   std::vector<Appended> appended;

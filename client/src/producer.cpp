@@ -13,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <memory>
 #include <mutex>
 
 namespace mq::client {
@@ -78,7 +79,8 @@ sdk::Status validate(const Message& message) {
 struct Prepared {
   std::string topic;
   std::string properties;
-  std::string body;
+  // Shared by every attempt's request frame, which writes it without copying.
+  std::shared_ptr<const std::string> body;
   std::int32_t sys_flag = 0;
   std::int32_t flag = 0;
   std::string uniq_id;
@@ -201,10 +203,10 @@ class Producer::Impl : public std::enable_shared_from_this<Producer::Impl> {
     if (message.body.size() >= options_.compress_over_bytes) {
       auto compressed = zlib_compress(message.body, options_.compress_level);
       if (!compressed.ok()) return compressed.status();
-      prepared.body = std::move(compressed).value();
+      prepared.body = std::make_shared<const std::string>(std::move(compressed).value());
       prepared.sys_flag |= kSysFlagCompressed;
     } else {
-      prepared.body = message.body;
+      prepared.body = std::make_shared<const std::string>(message.body);
     }
     return prepared;
   }
@@ -226,7 +228,9 @@ class Producer::Impl : public std::enable_shared_from_this<Producer::Impl> {
     if (is_retry_topic(prepared.topic)) request.set("l", std::int64_t{16});
     if (prepared.batch) request.set("m", std::string("true"));
     request.set("n", queue.broker_name);
-    request.body = sdk::Bytes::copy_of(prepared.body);
+    request.body_views.push_back(sdk::ByteView(
+        reinterpret_cast<const std::uint8_t*>(prepared.body->data()), prepared.body->size()));
+    request.body_keepalive = prepared.body;
     return request;
   }
 
@@ -416,7 +420,7 @@ class Producer::Impl : public std::enable_shared_from_this<Producer::Impl> {
     Prepared prepared;
     prepared.topic = messages.front().topic;
     prepared.batch = true;
-    prepared.body = std::move(body).value();
+    prepared.body = std::make_shared<const std::string>(std::move(body).value());
     prepared.properties = encode_properties({{std::string(property::kWait), "true"}});
     prepared.uniq_id = ids.front();
     return prepared;

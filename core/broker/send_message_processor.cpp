@@ -6,6 +6,7 @@
 #include "broker/subscription_group_table.h"
 #include "broker/topic_config_table.h"
 #include "common/clock.h"
+#include "remoting/json_reader.h"
 #include "remoting/request_code.h"
 #include "remoting/response_code.h"
 
@@ -42,43 +43,106 @@ struct SendHeader {
   bool batch = false;
 };
 
-std::optional<SendHeader> parse_send_header(const RemotingCommand& request, std::string& missing) {
+// The fields of a send header read by parse_send_header(), with their V2 (one letter) and V1
+// names, in the order a missing one is reported.
+enum SendField : std::uint8_t {
+  kGroupField,
+  kTopicField,
+  kDefaultTopicField,
+  kDefaultQueueNumsField,
+  kQueueIdField,
+  kSysFlagField,
+  kBornTimestampField,
+  kFlagField,
+  kPropertiesField,
+  kReconsumeTimesField,
+  kMaxReconsumeTimesField,
+  kSendFieldCount,
+  kOtherField = kSendFieldCount,
+};
+struct SendFieldName {
+  std::string_view v2;
+  std::string_view v1;
+  bool required;
+};
+constexpr SendFieldName kSendFieldNames[kSendFieldCount] = {
+    {"a", "producerGroup", true},
+    {"b", "topic", true},
+    {"c", "defaultTopic", true},
+    {"d", "defaultTopicQueueNums", true},
+    {"e", "queueId", true},
+    {"f", "sysFlag", true},
+    {"g", "bornTimestamp", true},
+    {"h", "flag", true},
+    {"i", "properties", false},
+    {"j", "reconsumeTimes", false},
+    {"l", "maxReconsumeTimes", false},
+};
+
+SendField send_field_of(std::string_view key, bool v2) noexcept {
+  if (v2) {
+    if (key.size() != 1) return kOtherField;
+    if (key[0] >= 'a' && key[0] <= 'j') return static_cast<SendField>(key[0] - 'a');
+    return key[0] == 'l' ? kMaxReconsumeTimesField : kOtherField;
+  }
+  for (std::uint8_t field = 0; field < kSendFieldCount; ++field) {
+    if (kSendFieldNames[field].v1 == key) return static_cast<SendField>(field);
+  }
+  return kOtherField;
+}
+
+// Reads the send header in one pass over the extFields, moving its strings out of `request`
+// (the caller reads no other send field from it). A required field that is absent, or not a
+// number where one is expected, is named in `missing`.
+std::optional<SendHeader> parse_send_header(RemotingCommand& request, std::string& missing) {
   const bool v2 = request.code == request_code::kSendMessageV2 ||
                   request.code == request_code::kSendBatchMessage;
-  auto key = [v2](const char* short_name, const char* long_name) {
-    return std::string_view(v2 ? short_name : long_name);
-  };
   SendHeader h;
-  auto text = [&](const char* s, const char* l, bool required, std::string& out) {
-    auto value = request.get(key(s, l));
-    if (!value) {
-      if (required && missing.empty()) missing = std::string(key(s, l));
-      return;
+  std::int64_t numbers[kSendFieldCount] = {};
+  bool present[kSendFieldCount] = {};
+  request.ext_fields.visit_values([&](std::string_view key, std::string& value) {
+    const SendField field = send_field_of(key, v2);
+    switch (field) {
+      case kOtherField:
+        return;
+      case kGroupField:
+        h.producer_group = std::move(value);
+        break;
+      case kTopicField:
+        h.topic = std::move(value);
+        break;
+      case kDefaultTopicField:
+        h.default_topic = std::move(value);
+        break;
+      case kPropertiesField:
+        h.properties = std::move(value);
+        break;
+      default: {
+        const auto number = parse_decimal_int64(value);
+        if (!number) return;  // not a number: as if absent
+        numbers[field] = *number;
+        break;
+      }
     }
-    out = std::string(*value);
-  };
-  auto integer = [&](const char* s, const char* l, bool required) -> std::optional<std::int64_t> {
-    auto value = request.get_int(key(s, l));
-    if (!value && required && missing.empty()) missing = std::string(key(s, l));
-    return value;
-  };
-  text("a", "producerGroup", true, h.producer_group);
-  text("b", "topic", true, h.topic);
-  text("c", "defaultTopic", true, h.default_topic);
-  h.default_topic_queue_nums =
-      static_cast<std::int32_t>(integer("d", "defaultTopicQueueNums", true).value_or(4));
-  h.queue_id = static_cast<std::int32_t>(integer("e", "queueId", true).value_or(-1));
-  h.sys_flag = static_cast<std::int32_t>(integer("f", "sysFlag", true).value_or(0));
-  h.born_timestamp = integer("g", "bornTimestamp", true).value_or(0);
-  h.flag = static_cast<std::int32_t>(integer("h", "flag", true).value_or(0));
-  text("i", "properties", false, h.properties);
-  h.reconsume_times = static_cast<std::int32_t>(integer("j", "reconsumeTimes", false).value_or(0));
-  if (auto max = integer("l", "maxReconsumeTimes", false)) {
-    h.max_reconsume_times = static_cast<std::int32_t>(*max);
+    present[field] = true;
+  });
+  for (std::uint8_t field = 0; field < kSendFieldCount; ++field) {
+    if (kSendFieldNames[field].required && !present[field]) {
+      missing = std::string(v2 ? kSendFieldNames[field].v2 : kSendFieldNames[field].v1);
+      return std::nullopt;
+    }
+  }
+  h.default_topic_queue_nums = static_cast<std::int32_t>(numbers[kDefaultQueueNumsField]);
+  h.queue_id = static_cast<std::int32_t>(numbers[kQueueIdField]);
+  h.sys_flag = static_cast<std::int32_t>(numbers[kSysFlagField]);
+  h.born_timestamp = numbers[kBornTimestampField];
+  h.flag = static_cast<std::int32_t>(numbers[kFlagField]);
+  h.reconsume_times = static_cast<std::int32_t>(numbers[kReconsumeTimesField]);
+  if (present[kMaxReconsumeTimesField]) {
+    h.max_reconsume_times = static_cast<std::int32_t>(numbers[kMaxReconsumeTimesField]);
   }
   h.batch = request.code == request_code::kSendBatchMessage ||
-            request.get_bool(key("m", "batch")).value_or(false);
-  if (!missing.empty()) return std::nullopt;
+            request.get_bool(v2 ? "m" : "batch").value_or(false);
   return h;
 }
 

@@ -38,6 +38,12 @@ class ExtFields {
   void insert_or_assign(std::string_view key, std::string value);
   // Removes the entry of `key`; returns how many were removed (0 or 1).
   std::size_t erase(std::string_view key) noexcept;
+  // Calls visit(key, value) for every entry in key order, with the value open to change (a
+  // reader may move it out); keys, and so the order, stay as they are.
+  template <typename Visitor>
+  void visit_values(Visitor&& visit) {
+    for (auto& [key, value] : entries_) visit(std::string_view(key), value);
+  }
 
   friend bool operator==(const ExtFields&, const ExtFields&) = default;
 

@@ -172,6 +172,51 @@ TEST_F(BrokerTest, OversizedMessageIsIllegalAndTheBrokerKeepsServing) {
   EXPECT_EQ(call(send_request("TopicTest", 0, "small", "T"))->code, resp::kSuccess);
 }
 
+TEST_F(BrokerTest, ASendHeaderWithoutARequiredFieldIsRefusedByName) {
+  auto no_topic = send_request("TopicTest", 0, "x", "T");
+  no_topic.ext_fields.erase("b");
+  auto response = call(std::move(no_topic));
+  ASSERT_TRUE(response.ok()) << response.status().to_string();
+  EXPECT_EQ(response->code, resp::kSystemError);
+  EXPECT_EQ(response->remark.value_or(""), "the custom field <b> is null");
+  // A number field that is not a number counts as missing.
+  auto bad_queue = send_request("TopicTest", 0, "x", "T");
+  bad_queue.set("e", std::string("one"));
+  response = call(std::move(bad_queue));
+  ASSERT_TRUE(response.ok());
+  EXPECT_EQ(response->remark.value_or(""), "the custom field <e> is null");
+
+  // SEND_MESSAGE (V1) names the fields in full.
+  auto v1 = RemotingCommand::request(rc::kSendMessage);
+  v1.set("producerGroup", "PG");
+  v1.set("topic", "TopicV1");
+  v1.set("defaultTopic", "TBW102");
+  v1.set("defaultTopicQueueNums", std::int64_t{4});
+  v1.set("queueId", std::int64_t{2});
+  v1.set("sysFlag", std::int64_t{0});
+  v1.set("bornTimestamp", std::int64_t{1700000000000});
+  v1.set("flag", std::int64_t{0});
+  v1.set("properties", std::string("TAGS\x01V1\x02"));
+  v1.body = sdk::Bytes::copy_of(std::string_view("v1 body"));
+  auto missing = RemotingCommand::request(rc::kSendMessage);
+  missing.ext_fields = v1.ext_fields;
+  missing.ext_fields.erase("bornTimestamp");
+  response = call(std::move(missing));
+  ASSERT_TRUE(response.ok());
+  EXPECT_EQ(response->remark.value_or(""), "the custom field <bornTimestamp> is null");
+  response = call(std::move(v1));
+  ASSERT_TRUE(response.ok());
+  ASSERT_EQ(response->code, resp::kSuccess) << response->remark.value_or("");
+  EXPECT_EQ(response->get_int("queueId"), 2);
+  auto pulled = call(pull_request("TopicV1", 2, 0, "*"));
+  ASSERT_TRUE(pulled.ok());
+  ASSERT_EQ(pulled->code, resp::kSuccess) << pulled->remark.value_or("");
+  auto records = records_of(pulled.value());
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(body_text(records[0]), "v1 body");
+  EXPECT_NE(records[0].properties.find("TAGS\x01V1\x02"), std::string::npos);
+}
+
 TEST_F(BrokerTest, UnknownCodeIsAnsweredNotDropped) {
   auto response = call(RemotingCommand::request(9999));
   ASSERT_TRUE(response.ok());

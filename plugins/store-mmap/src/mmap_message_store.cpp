@@ -48,6 +48,29 @@ bool is_safe_topic(std::string_view topic) {
 // The keepalive of a read: every mapped file its views point into.
 using FileSet = std::vector<std::shared_ptr<MappedFile>>;
 
+// This boot's id (Linux: a random UUID per boot), or "" when it cannot be read.
+std::string current_boot_id() {
+  char text[64] = {};
+  const int fd = ::open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return {};
+  const ssize_t got = ::read(fd, text, sizeof(text) - 1);
+  ::close(fd);
+  if (got <= 0) return {};
+  std::string id(text, static_cast<std::size_t>(got));
+  while (!id.empty() && (id.back() == '\n' || id.back() == ' ')) id.pop_back();
+  return id;
+}
+
+// The first bytes of `path`, or "" when it cannot be read.
+std::string read_small_file(const std::string& path) {
+  char text[64] = {};
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return {};
+  const ssize_t got = ::read(fd, text, sizeof(text));
+  ::close(fd);
+  return got > 0 ? std::string(text, static_cast<std::size_t>(got)) : std::string();
+}
+
 }  // namespace
 
 MmapMessageStore::MmapMessageStore(sdk::HostServices& host, Settings settings)
@@ -99,6 +122,9 @@ Status MmapMessageStore::start() noexcept {
     }
     recovery_ = RecoveryReportView{};
     recovery_.after_crash = fs::exists(abort_path_, error);
+    const std::string boot_id = current_boot_id();
+    recovery_.same_boot =
+        recovery_.after_crash && !boot_id.empty() && read_small_file(abort_path_) == boot_id;
 
     auto status = commit_log_.load();
     if (!status) return status;
@@ -113,15 +139,21 @@ Status MmapMessageStore::start() noexcept {
     if (!StoreCheckpoint::read(checkpoint_path_, &saved) && !commit_log_.files().empty()) {
       log.warn("no valid checkpoint at ", checkpoint_path_, "; re-reading the whole commit log");
     }
-    auto report =
-        recover_commit_log(commit_log_, saved.safe_offset(),
-                           [this](const record::StoredRecord& stored, std::int64_t offset) {
-                             auto dispatched = dispatch_stored(stored, offset);
-                             if (!dispatched) {
-                               host_.logger().error("recovery could not dispatch the record at ",
-                                                    offset, ": ", dispatched.to_string());
-                             }
-                           });
+    std::int64_t recover_from = saved.safe_offset();
+    if (recovery_.same_boot) {
+      // Only the process died: the index holds every key it was given up to its own end
+      // offset (written after each key), whatever its last sync covered.
+      recover_from = std::min({saved.log_flushed, saved.queues_flushed,
+                               std::max(saved.index_flushed, index_.end_offset())});
+    }
+    auto report = recover_commit_log(
+        commit_log_, recover_from, [this](const record::StoredRecord& stored, std::int64_t offset) {
+          auto dispatched = dispatch_stored(stored, offset);
+          if (!dispatched) {
+            host_.logger().error("recovery could not dispatch the record at ", offset, ": ",
+                                 dispatched.to_string());
+          }
+        });
     if (!report.ok()) return report.status();
     const std::int64_t end = report->log_end;
     recovery_.scanned_from = report->scanned_from;
@@ -143,11 +175,16 @@ Status MmapMessageStore::start() noexcept {
     } else {
       log.info("commit log opened at end offset ", end);
     }
-    status = checkpoint();
+    status = checkpoint(true);
     if (!status) return status;
 
-    const int fd = ::open(abort_path_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    // The abort file says "running" while the store runs, and on which boot.
+    const int fd = ::open(abort_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return Status(StatusCode::kIoError, "cannot create the abort file " + abort_path_);
+    if (!boot_id.empty() && ::write(fd, boot_id.data(), boot_id.size()) < 0) {
+      host_.logger().warn("cannot write the boot id into ", abort_path_,
+                          "; a crash will re-index from the last index sync");
+    }
     ::fsync(fd);
     ::close(fd);
 
@@ -206,7 +243,7 @@ void MmapMessageStore::stop() noexcept {
   commit_log_.stop_preparing();
   if (committer_) committer_->stop();
   auto status = commit_log_.files().flush();
-  Status saved = status.ok() ? checkpoint() : status.status();
+  Status saved = status.ok() ? checkpoint(true) : status.status();
   if (saved && !(committer_ && committer_->failed())) {
     std::error_code error;
     fs::remove(abort_path_, error);
@@ -897,7 +934,7 @@ std::int64_t MmapMessageStore::sync_count() const noexcept {
   return committer_ ? committer_->sync_count() : 0;
 }
 
-Status MmapMessageStore::checkpoint() noexcept {
+Status MmapMessageStore::checkpoint(bool flush_index) noexcept {
   try {
     // Every record below `dispatched` has its entries written before the flushes start.
     const std::int64_t dispatched = dispatched_end_.load(std::memory_order_acquire);
@@ -905,19 +942,24 @@ Status MmapMessageStore::checkpoint() noexcept {
       auto flushed = queue->flush();
       if (!flushed.ok()) return flushed.status();
     }
-    auto status = index_.flush();
-    if (!status) return status;
+    if (flush_index) {
+      auto status = index_.flush();
+      if (!status) return status;
+      index_flushed_ = dispatched;
+    }
     StoreCheckpoint point;
     point.log_flushed = commit_log_.files().flushed_end();
     point.queues_flushed = dispatched;
-    point.index_flushed = dispatched;
-    if (point.log_flushed == last_checkpoint_[0] && dispatched == last_checkpoint_[1]) {
+    point.index_flushed = index_flushed_;
+    if (point.log_flushed == last_checkpoint_[0] && dispatched == last_checkpoint_[1] &&
+        index_flushed_ == last_checkpoint_[2]) {
       return Status::ok();
     }
-    status = point.write(checkpoint_path_);
+    auto status = point.write(checkpoint_path_);
     if (!status) return status;
     last_checkpoint_[0] = point.log_flushed;
     last_checkpoint_[1] = dispatched;
+    last_checkpoint_[2] = index_flushed_;
     return Status::ok();
   } catch (const std::exception& e) {
     return Status(StatusCode::kIoError, std::string("checkpoint: ") + e.what());
@@ -973,11 +1015,13 @@ void MmapMessageStore::housekeeping_loop() noexcept {
   const std::int64_t flush_every =
       std::max<std::int64_t>(1, options.flush_interval_consume_queue_ms);
   const std::int64_t house_every = std::max<std::int64_t>(1, settings_.housekeeping_interval_ms);
+  const std::int64_t index_every = std::max<std::int64_t>(1, settings_.index_flush_interval_ms);
   std::int64_t next_flush = 0;
   std::int64_t next_house = 0;
   const auto now_steady_ms = [this] { return host_.clock().steady_ns() / 1000000; };
   next_flush = now_steady_ms() + flush_every;
   next_house = now_steady_ms() + house_every;
+  std::int64_t next_index_flush = now_steady_ms() + index_every;
   std::unique_lock lock(housekeeping_mu_);
   while (!housekeeping_stop_) {
     const std::int64_t wait =
@@ -987,9 +1031,11 @@ void MmapMessageStore::housekeeping_loop() noexcept {
     lock.unlock();
     const std::int64_t now = now_steady_ms();
     if (now >= next_flush) {
-      auto status = checkpoint();
+      const bool flush_index = now >= next_index_flush;
+      auto status = checkpoint(flush_index);
       if (!status) host_.logger().warn("consume-queue flush failed: ", status.to_string());
       next_flush = now + flush_every;
+      if (flush_index) next_index_flush = now + index_every;
     }
     if (now >= next_house) {
       run_housekeeping(host_.clock().now_ms(), false);

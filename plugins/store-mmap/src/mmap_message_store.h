@@ -48,13 +48,21 @@ class MmapMessageStore final : public sdk::MessageStore {
     sdk::StoreOptions options;
     bool warm_mapped_files = false;                 // mmap.warmMappedFile
     std::int64_t housekeeping_interval_ms = 10000;  // mmap.housekeepingIntervalMs
+    // How often the index is synced (mmap.indexFlushIntervalMs). Each sync write-protects every
+    // page of its hash table, and the next key stored into each page faults; the index is
+    // derived data that recovery rebuilds from the log, so it is synced less often than the
+    // consume queues. A stop syncs it.
+    std::int64_t index_flush_interval_ms = 10000;
     // Measures disk usage in percent for a path; tests replace it. Default: statvfs.
     std::function<double(const std::string&)> disk_used_percent;
   };
 
   // What start() found.
   struct RecoveryReportView {
-    bool after_crash = false;       // the abort file was present
+    bool after_crash = false;  // the abort file was present
+    // After a crash, the abort file names this boot: the process died but the machine did not,
+    // so the page cache kept every store into the index and it was not re-read from its sync.
+    bool same_boot = false;
     std::int64_t scanned_from = 0;  // where the log was re-read from
     std::int64_t log_end = 0;
     std::int64_t records = 0;        // records re-read and re-dispatched
@@ -128,8 +136,8 @@ class MmapMessageStore final : public sdk::MessageStore {
                               std::int64_t physical_offset);
   sdk::Status load_consume_queues();
   std::vector<std::shared_ptr<ConsumeQueue>> all_queues() const;
-  // Flushes consume queues and index, then writes the checkpoint.
-  sdk::Status checkpoint() noexcept;
+  // Flushes the consume queues (and the index when `flush_index`), then writes the checkpoint.
+  sdk::Status checkpoint(bool flush_index) noexcept;
   void housekeeping_loop() noexcept;
   void check_disk() noexcept;
   sdk::Result<std::int64_t> store_time_at(std::int64_t physical_offset) const noexcept;
@@ -214,6 +222,7 @@ class MmapMessageStore final : public sdk::MessageStore {
   bool housekeeping_stop_ = false;  // guarded by housekeeping_mu_
   std::thread housekeeping_thread_;
   std::int64_t last_checkpoint_[3] = {-1, -1, -1};  // housekeeping thread (and stop) only
+  std::int64_t index_flushed_ = 0;  // every record below is durably indexed; as last_checkpoint_
 };
 
 }  // namespace mq::store_mmap

@@ -102,7 +102,8 @@ TEST(Plugin, DescriptorDescribesAStoreAndItsKeys) {
   EXPECT_STREQ(d->build_fingerprint, MQ_SDK_BUILD_FINGERPRINT);
   std::vector<std::string> keys;
   for (const auto* key = d->config_keys; key->name != nullptr; ++key) keys.push_back(key->name);
-  EXPECT_EQ(keys, (std::vector<std::string>{"mmap.warmMappedFile", "mmap.housekeepingIntervalMs"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"mmap.warmMappedFile", "mmap.housekeepingIntervalMs",
+                                            "mmap.indexFlushIntervalMs"}));
   sdk::PluginConfig no_store;
   FakeHost host;
   sdk::PluginInstance* instance = nullptr;

@@ -4,6 +4,7 @@
 
 #include "fake_host.h"
 #include "mmap_message_store.h"
+#include "store_checkpoint.h"
 #include "store_test_support.h"
 
 #include <gtest/gtest.h>
@@ -12,6 +13,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 namespace mq::store_mmap {
 namespace {
@@ -153,6 +155,77 @@ TEST(Recovery, ConsumeQueuesBehindTheLogAreRebuilt) {
   ASSERT_TRUE(found.ok());
   ASSERT_EQ(found->size(), 1u);
   EXPECT_EQ(body_of(found->front().record), "m17");
+}
+
+// The index is synced every indexFlushIntervalMs, far less often than the consume queues.
+// After a crash of the process alone (the abort file names this boot) recovery trusts the
+// index as the page cache kept it; after a crash of the machine (any other abort file) it
+// re-indexes from the last index sync. Either way every key is found.
+TEST(Recovery, TheIndexIsReReadOnlyAfterAMachineCrash) {
+  TempDir dir;
+  FakeHost host;
+  // SYNC_FLUSH: the log is synced with each append, so only the index can lag.
+  auto options_in = [](const TempDir& root) {
+    auto options = testing::small_options(root);
+    options.flush_disk_type = sdk::FlushDiskType::kSyncFlush;
+    return options;
+  };
+  const auto options = options_in(dir);
+  MmapMessageStore::Settings settings;
+  settings.options = options;
+  settings.index_flush_interval_ms = 3600 * 1000;
+  auto running = std::make_unique<MmapMessageStore>(host, std::move(settings));
+  ASSERT_TRUE(running->start());
+  for (int i = 0; i < 30; ++i) {
+    append_and_wait(*running,
+                    OwnedMessage("T", 0, "m" + std::to_string(i), "", "key" + std::to_string(i)));
+  }
+  const std::int64_t end = running->log_end().value();
+  // Wait for a checkpoint with the consume queues at the end (and the index still at 0).
+  StoreCheckpoint point;
+  for (int i = 0; i < 500 && !(StoreCheckpoint::read(options.store_checkpoint, &point) &&
+                               point.queues_flushed == end);
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(point.queues_flushed, end);
+  ASSERT_EQ(point.log_flushed, end);
+  EXPECT_EQ(point.index_flushed, 0);
+
+  // A copy taken while the store runs is what a SIGKILL leaves on the same boot.
+  TempDir crashed_dir;
+  fs::copy(dir.path(), crashed_dir.path(),
+           fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  TempDir machine_dir;
+  fs::copy(dir.path(), machine_dir.path(),
+           fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  touch(options_in(machine_dir).abort_file);  // written on another boot
+  running->stop();
+
+  {
+    auto store = open_store(host, options_in(crashed_dir));
+    const auto& report = store->last_recovery();
+    EXPECT_TRUE(report.after_crash);
+    EXPECT_TRUE(report.same_boot);
+    EXPECT_EQ(report.scanned_from, end);
+    EXPECT_EQ(report.records, 0);
+    auto found = store->lookup_by_key("T", "key17", 10, 0, INT64_MAX);
+    ASSERT_TRUE(found.ok());
+    ASSERT_EQ(found->size(), 1u);
+    EXPECT_EQ(body_of(found->front().record), "m17");
+  }
+  {
+    auto store = open_store(host, options_in(machine_dir));
+    const auto& report = store->last_recovery();
+    EXPECT_TRUE(report.after_crash);
+    EXPECT_FALSE(report.same_boot);
+    EXPECT_EQ(report.scanned_from, 0);
+    EXPECT_EQ(report.records, 30);
+    auto found = store->lookup_by_key("T", "key29", 10, 0, INT64_MAX);
+    ASSERT_TRUE(found.ok());
+    ASSERT_EQ(found->size(), 1u);
+    EXPECT_EQ(body_of(found->front().record), "m29");
+  }
 }
 
 TEST(Retention, ExpiredFilesGoAndQueuesFollow) {

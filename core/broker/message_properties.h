@@ -47,6 +47,12 @@ class MessageProperties {
 
   std::string to_string() const;
 
+  // What parse(text), set(name, value), remove(drop) and to_string() give, in one pass over
+  // `text` without building the entries: the path of the common send. Nothing when `text` has a
+  // name twice or more than 32 entries (use the full path then).
+  static std::optional<std::string> rewrite(std::string_view text, std::string_view drop,
+                                            std::string_view name, std::string_view value);
+
  private:
   std::vector<std::pair<std::string, std::string>> entries_;
 };

@@ -314,8 +314,18 @@ void SendMessageProcessor::send(const Channel& channel, RemotingCommand request,
     return;
   }
 
-  MessageProperties properties = MessageProperties::parse(header->properties);
   std::string target_topic = header->topic;
+  // The common send (no batch, no retry topic, no delay) rewrites its properties text in one
+  // pass; the others parse it into entries.
+  std::optional<std::string> plain_properties;
+  if (!header->batch && target_topic.rfind(kRetryPrefix, 0) != 0 &&
+      !sdk::record::find_property(header->properties, property::kDelay)) {
+    plain_properties =
+        MessageProperties::rewrite(header->properties, property::kWait, property::kCluster,
+                                   context_.config.identity.cluster_name);
+  }
+  MessageProperties properties;
+  if (!plain_properties) properties = MessageProperties::parse(header->properties);
   std::int32_t reconsume_times = header->reconsume_times;
 
   // %RETRY%<group>: the group must exist; past the maximum, the message goes to %DLQ%<group>.
@@ -343,9 +353,16 @@ void SendMessageProcessor::send(const Channel& channel, RemotingCommand request,
     }
   }
 
-  properties.set(property::kCluster, context_.config.identity.cluster_name);
-  const bool wait = properties.get(property::kWait).value_or("true") != "false";
-  properties.remove(property::kWait);
+  bool wait = true;
+  if (plain_properties) {
+    // rewrite() found no name twice, so the first WAIT is the only one.
+    wait =
+        sdk::record::find_property(header->properties, property::kWait).value_or("true") != "false";
+  } else {
+    properties.set(property::kCluster, context_.config.identity.cluster_name);
+    wait = properties.get(property::kWait).value_or("true") != "false";
+    properties.remove(property::kWait);
+  }
 
   sdk::MessageToAppend message;
   message.flag = header->flag;
@@ -447,14 +464,22 @@ void SendMessageProcessor::send(const Channel& channel, RemotingCommand request,
     return;
   }
 
-  std::int64_t tags_code = sdk::record::tags_code(properties.get(property::kTags).value_or(""));
   std::int32_t stored_queue = queue_id;
   std::string stored_topic = target_topic;
-  if (auto delay = properties.get(property::kDelay)) {
-    context_.schedule->redirect_delayed(properties, stored_topic, stored_queue, tags_code,
-                                        wall_clock_ms());
+  std::int64_t tags_code = 0;
+  std::string properties_text;
+  if (plain_properties) {
+    properties_text = std::move(*plain_properties);
+    tags_code = sdk::record::tags_code(
+        sdk::record::find_property(properties_text, property::kTags).value_or(""));
+  } else {
+    tags_code = sdk::record::tags_code(properties.get(property::kTags).value_or(""));
+    if (auto delay = properties.get(property::kDelay)) {
+      context_.schedule->redirect_delayed(properties, stored_topic, stored_queue, tags_code,
+                                          wall_clock_ms());
+    }
+    properties_text = properties.to_string();
   }
-  const std::string properties_text = properties.to_string();
   if (properties_text.size() > sdk::record::kMaxPropertiesLength) {
     respond(error(request, response_code::kMessageIllegal,
                   "the message properties length is over 32767"));

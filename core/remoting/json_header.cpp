@@ -181,16 +181,23 @@ class SimpleHeaderScanner {
   }
   bool escaped_rest(std::string_view& out) {
     while (pos_ < text_.size()) {
+      // The run of characters up to the next quote, escape or control character, in one go.
+      std::size_t run = pos_;
+      while (run < text_.size()) {
+        const auto c = static_cast<unsigned char>(text_[run]);
+        if (c == '"' || c == '\\' || c < 0x20) break;
+        ++run;
+      }
+      scratch_.append(text_.data() + pos_, run - pos_);
+      pos_ = run;
+      if (pos_ >= text_.size()) return false;
       const auto c = static_cast<unsigned char>(text_[pos_++]);
       if (c == '"') {
         out = scratch_;
         return true;
       }
       if (c < 0x20) return false;
-      if (c != '\\') {
-        scratch_.push_back(static_cast<char>(c));
-        continue;
-      }
+      // c is the backslash of an escape.
       if (pos_ >= text_.size()) return false;
       switch (text_[pos_++]) {
         case '"':

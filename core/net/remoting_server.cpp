@@ -70,21 +70,36 @@ class RemotingServer::Listener final : public sdk::FrameHandler {
   }
 
   void dispatch(const Channel& channel, RemotingCommand request) noexcept {
-    const bool oneway = request.is_oneway();
-    const std::int32_t opaque = request.opaque;
     const std::int32_t code = request.code;
-    const SerializeType type = request.serialize_type;
-    auto answered = std::make_shared<std::atomic<bool>>(false);
-    RemotingServer* server = &server_;
-    Responder respond = [server, channel, oneway, opaque, type,
-                         answered](RemotingCommand response) {
-      if (oneway || answered->exchange(true)) return;
-      response.opaque = opaque;
+    // Everything the answer needs, in one allocation; the closure holds only a pointer to it,
+    // so it fits in the Responder without another allocation and its copies are cheap.
+    struct Pending {
+      Pending(RemotingServer* s, const Channel& c, const RemotingCommand& r)
+          : server(s),
+            transport(c.transport),
+            connection(c.id),
+            opaque(r.opaque),
+            type(r.serialize_type),
+            oneway(r.is_oneway()) {}
+      RemotingServer* const server;
+      sdk::Transport* const transport;
+      const sdk::ConnectionId connection;
+      const std::int32_t opaque;
+      const SerializeType type;
+      const bool oneway;
+      std::atomic<bool> answered{false};
+    };
+    auto pending = std::make_shared<Pending>(&server_, channel, request);
+    Responder respond = [pending](RemotingCommand response) {
+      if (pending->oneway || pending->answered.exchange(true)) return;
+      response.opaque = pending->opaque;
       response.flag = kFlagResponse;
-      response.serialize_type = type;
-      auto status = server->send_response(channel, std::move(response));
+      response.serialize_type = pending->type;
+      auto status =
+          pending->transport->send(pending->connection, encode_frame(std::move(response)));
       if (!status) {
-        server->logger_->debug("response to {} dropped: {}", channel.peer, status.to_string());
+        pending->server->logger_->debug("response on connection {} dropped: {}",
+                                        pending->connection, status.to_string());
       }
     };
     try {

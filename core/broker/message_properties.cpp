@@ -44,48 +44,91 @@ void MessageProperties::remove(std::string_view name) {
                  entries_.end());
 }
 
+namespace {
+
+// The entries of a properties text as views, split as parse() does. False when a name repeats or
+// there are more than the arrays hold.
+constexpr std::size_t kMaxViewedEntries = 32;
+struct ViewedEntries {
+  std::array<std::string_view, kMaxViewedEntries> names;
+  std::array<std::string_view, kMaxViewedEntries> values;
+  std::size_t count = 0;
+
+  bool split(std::string_view text) {
+    std::size_t start = 0;
+    while (start <= text.size()) {
+      std::size_t end = text.find('\x02', start);
+      if (end == std::string_view::npos) end = text.size();
+      const std::string_view entry = text.substr(start, end - start);
+      const auto separator = entry.find('\x01');
+      if (separator != std::string_view::npos && separator > 0 && separator + 1 < entry.size()) {
+        if (count == kMaxViewedEntries) return false;
+        names[count] = entry.substr(0, separator);
+        if (contains(names[count])) return false;
+        values[count] = entry.substr(separator + 1);
+        ++count;
+      }
+      start = end + 1;
+    }
+    return true;
+  }
+  bool contains(std::string_view name) const {
+    for (std::size_t i = 0; i < count; ++i) {
+      if (names[i] == name) return true;
+    }
+    return false;
+  }
+};
+
+void append_entry(std::string& out, std::string_view name, std::string_view value) {
+  if (!out.empty()) out += '\x02';
+  out += name;
+  out += '\x01';
+  out += value;
+}
+
+}  // namespace
+
 std::optional<std::string> MessageProperties::rewrite(std::string_view text, std::string_view drop,
                                                       std::string_view name,
                                                       std::string_view value) {
-  constexpr std::size_t kMaxEntries = 32;
-  std::array<std::string_view, kMaxEntries> names;
-  std::array<std::string_view, kMaxEntries> values;
-  std::size_t count = 0;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    std::size_t end = text.find('\x02', start);
-    if (end == std::string_view::npos) end = text.size();
-    const std::string_view entry = text.substr(start, end - start);
-    const auto separator = entry.find('\x01');
-    if (separator != std::string_view::npos && separator > 0 && separator + 1 < entry.size()) {
-      if (count == kMaxEntries) return std::nullopt;
-      names[count] = entry.substr(0, separator);
-      for (std::size_t i = 0; i < count; ++i) {
-        if (names[i] == names[count]) return std::nullopt;
-      }
-      values[count] = entry.substr(separator + 1);
-      ++count;
-    }
-    start = end + 1;
-  }
+  ViewedEntries entries;
+  if (!entries.split(text)) return std::nullopt;
   std::string out;
   out.reserve(text.size() + name.size() + value.size() + 2);
   bool set = false;
-  auto write = [&out](std::string_view n, std::string_view v) {
-    if (!out.empty()) out += '\x02';
-    out += n;
-    out += '\x01';
-    out += v;
-  };
-  for (std::size_t i = 0; i < count; ++i) {
-    if (names[i] == name) {
+  for (std::size_t i = 0; i < entries.count; ++i) {
+    if (entries.names[i] == name) {
       set = true;
-      if (name != drop) write(name, value);
-    } else if (names[i] != drop) {
-      write(names[i], values[i]);
+      if (name != drop) append_entry(out, name, value);
+    } else if (entries.names[i] != drop) {
+      append_entry(out, entries.names[i], entries.values[i]);
     }
   }
-  if (!set && name != drop) write(name, value);
+  if (!set && name != drop) append_entry(out, name, value);
+  return out;
+}
+
+std::string MessageProperties::merged_with(std::string_view text,
+                                           const MessageProperties& defaults) {
+  ViewedEntries entries;
+  if (!entries.split(text)) {
+    MessageProperties merged = parse(text);
+    for (const auto& [name, value] : defaults.entries_) {
+      if (!merged.get(name)) merged.set(name, value);
+    }
+    return merged.to_string();
+  }
+  std::string out;
+  std::size_t size = text.size();
+  for (const auto& [name, value] : defaults.entries_) size += name.size() + value.size() + 2;
+  out.reserve(size);
+  for (std::size_t i = 0; i < entries.count; ++i) {
+    append_entry(out, entries.names[i], entries.values[i]);
+  }
+  for (const auto& [name, value] : defaults.entries_) {
+    if (!entries.contains(name)) append_entry(out, name, value);
+  }
   return out;
 }
 

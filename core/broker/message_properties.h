@@ -52,6 +52,10 @@ class MessageProperties {
   // name twice or more than 32 entries (use the full path then).
   static std::optional<std::string> rewrite(std::string_view text, std::string_view drop,
                                             std::string_view name, std::string_view value);
+  // What parse(text), then set() of each entry of `defaults` whose name it lacks, then
+  // to_string() give (a batch item's properties under its header's), without building the
+  // entries when it can.
+  static std::string merged_with(std::string_view text, const MessageProperties& defaults);
 
  private:
   std::vector<std::pair<std::string, std::string>> entries_;

@@ -397,11 +397,7 @@ void SendMessageProcessor::send(const Channel& channel, RemotingCommand request,
                           std::to_string(context_.config.store.max_message_size)));
         return;
       }
-      MessageProperties merged = MessageProperties::parse(item.properties);
-      for (const auto& [name, value] : shared.entries()) {
-        if (!merged.get(name)) merged.set(name, value);
-      }
-      item_properties.push_back(merged.to_string());
+      item_properties.push_back(MessageProperties::merged_with(item.properties, shared));
     }
     // Every view below points into item_properties, which outlives the append.
     for (std::size_t i = 0; i < items->size(); ++i) {

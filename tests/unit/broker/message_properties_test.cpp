@@ -90,5 +90,32 @@ TEST(MessageProperties, RewriteAgreesWithTheFullPathOnGeneratedTexts) {
   EXPECT_GT(compared, 1000);
 }
 
+TEST(MessageProperties, MergedWithAgreesWithTheFullPathOnGeneratedTexts) {
+  std::mt19937 random(11);
+  const char* names[] = {"TAGS", "WAIT", "CLUSTER", "KEYS", "UNIQ_KEY", "", "X"};
+  const char* values[] = {"", "v", "false", "a b", "\x01", "long-value-0123456789abcdef"};
+  auto generate = [&] {
+    std::string text;
+    const int entries = static_cast<int>(random() % 6);
+    for (int i = 0; i < entries; ++i) {
+      if (i > 0 || random() % 4 == 0) text += '\x02';
+      text += names[random() % 7];
+      if (random() % 8 != 0) text += '\x01';
+      text += values[random() % 6];
+    }
+    return text;
+  };
+  for (int round = 0; round < 5000; ++round) {
+    const std::string item = generate();
+    const MessageProperties defaults = MessageProperties::parse(generate());
+    MessageProperties expected = MessageProperties::parse(item);
+    for (const auto& [name, value] : defaults.entries()) {
+      if (!expected.get(name)) expected.set(name, value);
+    }
+    ASSERT_EQ(MessageProperties::merged_with(item, defaults), expected.to_string())
+        << "item: " << item;
+  }
+}
+
 }  // namespace
 }  // namespace mq::core

@@ -174,10 +174,22 @@ void produce_loop(const Options& options, int index, Totals& totals, Clock::time
     failed_start = true;
     return;
   }
-  std::mutex mu;
-  std::condition_variable window;
-  int outstanding = 0;
-  const int refill = std::clamp(options.inflight / 8, 1, 32);
+  // What the completion of a send needs; the callback holds a pointer to it and the scheduled
+  // time, small and plain enough to be stored without an allocation per send.
+  struct Window {
+    Window(const Options& o, Totals& t) : options(o), totals(t) {}
+    const Options& options;
+    Totals& totals;
+    std::mutex mu;
+    std::condition_variable slots;
+    int outstanding = 0;
+    int refill = 1;
+  };
+  Window window(options, totals);
+  window.refill = std::clamp(options.inflight / 8, 1, 32);
+  std::mutex& mu = window.mu;
+  int& outstanding = window.outstanding;
+  const int refill = window.refill;
   const std::string payload(options.size, 'x');
   const double per_producer_rate = options.rate / options.producers;
   std::int64_t sequence = 0;
@@ -195,23 +207,23 @@ void produce_loop(const Options& options, int index, Totals& totals, Clock::time
       // acknowledgement would cost a context switch per message on both sides.
       std::unique_lock lock(mu);
       if (outstanding >= options.inflight) {
-        window.wait(lock, [&] { return outstanding <= options.inflight - refill; });
+        window.slots.wait(lock, [&] { return outstanding <= options.inflight - refill; });
       }
       ++outstanding;
     }
     issued.fetch_add(options.batch);
-    auto done = [&, scheduled_ns](mq::sdk::Result<mq::client::SendResult> result) {
+    auto done = [w = &window, scheduled_ns](mq::sdk::Result<mq::client::SendResult> result) {
       const std::int64_t latency_us = (now_ns() - scheduled_ns) / 1000;
       if (!result.ok()) {
-        totals.error(result.status().to_string().substr(0, 60));
+        w->totals.error(result.status().to_string().substr(0, 60));
       } else if (result->status != mq::client::SendStatus::kSendOk) {
-        totals.error(std::string(mq::client::send_status_name(result->status)));
+        w->totals.error(std::string(mq::client::send_status_name(result->status)));
       } else {
-        totals.record(options.batch, static_cast<std::int64_t>(options.size) * options.batch,
-                      latency_us);
+        w->totals.record(w->options.batch,
+                         static_cast<std::int64_t>(w->options.size) * w->options.batch, latency_us);
       }
-      std::lock_guard lock(mu);
-      if (--outstanding <= options.inflight - refill) window.notify_one();
+      std::lock_guard lock(w->mu);
+      if (--w->outstanding <= w->options.inflight - w->refill) w->slots.notify_one();
     };
     if (options.batch > 1) {
       std::vector<mq::client::Message> messages(
@@ -224,7 +236,7 @@ void produce_loop(const Options& options, int index, Totals& totals, Clock::time
     }
   }
   std::unique_lock lock(mu);
-  window.wait_for(lock, std::chrono::seconds(30), [&] { return outstanding == 0; });
+  window.slots.wait_for(lock, std::chrono::seconds(30), [&] { return outstanding == 0; });
 }
 
 int run_produce(const Options& options) {

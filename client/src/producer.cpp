@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -79,8 +80,23 @@ sdk::Status validate(const Message& message) {
 struct Prepared {
   std::string topic;
   std::string properties;
-  // Shared by every attempt's request frame, which writes it without copying.
-  std::shared_ptr<const std::string> body;
+  // The body, shared by every attempt's request frame, which writes it without copying;
+  // `body_owner` keeps it alive.
+  sdk::ByteView body;
+  std::shared_ptr<const void> body_owner;
+
+  void own_body(std::string text) {
+    auto owned = std::make_shared<const std::string>(std::move(text));
+    body = sdk::ByteView(reinterpret_cast<const std::uint8_t*>(owned->data()), owned->size());
+    body_owner = std::move(owned);
+  }
+  void copy_body(std::string_view text) {
+    // One allocation for the bytes and their owner.
+    auto owned = std::make_shared_for_overwrite<std::uint8_t[]>(text.size());
+    if (!text.empty()) std::memcpy(owned.get(), text.data(), text.size());
+    body = sdk::ByteView(owned.get(), text.size());
+    body_owner = std::move(owned);
+  }
   std::int32_t sys_flag = 0;
   std::int32_t flag = 0;
   std::string uniq_id;
@@ -203,10 +219,10 @@ class Producer::Impl : public std::enable_shared_from_this<Producer::Impl> {
     if (message.body.size() >= options_.compress_over_bytes) {
       auto compressed = zlib_compress(message.body, options_.compress_level);
       if (!compressed.ok()) return compressed.status();
-      prepared.body = std::make_shared<const std::string>(std::move(compressed).value());
+      prepared.own_body(std::move(compressed).value());
       prepared.sys_flag |= kSysFlagCompressed;
     } else {
-      prepared.body = std::make_shared<const std::string>(message.body);
+      prepared.copy_body(message.body);
     }
     return prepared;
   }
@@ -228,9 +244,8 @@ class Producer::Impl : public std::enable_shared_from_this<Producer::Impl> {
     if (is_retry_topic(prepared.topic)) request.set("l", std::int64_t{16});
     if (prepared.batch) request.set("m", std::string("true"));
     request.set("n", queue.broker_name);
-    request.body_views.push_back(sdk::ByteView(
-        reinterpret_cast<const std::uint8_t*>(prepared.body->data()), prepared.body->size()));
-    request.body_keepalive = prepared.body;
+    request.body_views.push_back(prepared.body);
+    request.body_keepalive = prepared.body_owner;
     return request;
   }
 
@@ -262,7 +277,9 @@ class Producer::Impl : public std::enable_shared_from_this<Producer::Impl> {
     }
     SendResult result;
     result.status = *status;
-    result.msg_id = std::string(response->get("msgId").value_or(""));
+    response->ext_fields.visit_values([&result](std::string_view key, std::string& value) {
+      if (key == "msgId") result.msg_id = std::move(value);
+    });
     result.uniq_msg_id = prepared.uniq_id;
     result.queue = queue;
     if (auto id = response->get_int("queueId"))
@@ -311,34 +328,42 @@ class Producer::Impl : public std::enable_shared_from_this<Producer::Impl> {
   // The asynchronous attempt loop: each attempt's callback starts the next one on the
   // scheduler thread (never on the I/O thread, where opening a connection would block).
   struct AsyncSend {
+    std::shared_ptr<Impl> self;
     Prepared prepared;
     std::shared_ptr<const TopicRoute> route;
     SendCallback done;
     std::int32_t attempt = 0;
     std::string failed_broker;
+    MessageQueue queue;   // of the attempt in flight
+    std::string address;  // of the attempt in flight
   };
 
   void attempt_async(std::shared_ptr<AsyncSend> send) {
-    const MessageQueue queue = select_queue(*send->route, send->failed_broker);
-    auto addr = instance_.broker_addr(queue.broker_name);
+    send->queue = select_queue(*send->route, send->failed_broker);
+    auto addr = instance_.broker_addr(send->queue.broker_name);
     if (!addr) {
-      retry_or_fail(send, queue,
+      retry_or_fail(send, send->queue,
                     sdk::Status(sdk::StatusCode::kNotFound,
-                                "no master address for broker " + queue.broker_name));
+                                "no master address for broker " + send->queue.broker_name));
       return;
     }
-    auto self = shared_from_this();
-    const std::string address = *addr;
-    instance_.remoting().invoke_async(
-        address, build_request(send->prepared, queue), options_.send_timeout_ms,
-        [self, send, queue, address](sdk::Result<core::RemotingCommand> response) {
-          Outcome outcome = self->interpret(send->prepared, queue, std::move(response), address);
-          if (outcome.final) {
-            send->done(std::move(*outcome.final));
-            return;
-          }
-          self->retry_or_fail(send, queue, outcome.retry_reason);
-        });
+    send->address = std::move(*addr);
+    if (!send->self) send->self = shared_from_this();
+    auto request = build_request(send->prepared, send->queue);
+    // The callback holds only `send` (the producer, the queue and the address are in it): no
+    // strings are copied into it.
+    instance_.remoting().invoke_async(send->address, std::move(request), options_.send_timeout_ms,
+                                      [send](sdk::Result<core::RemotingCommand> response) {
+                                        Impl& self = *send->self;
+                                        Outcome outcome =
+                                            self.interpret(send->prepared, send->queue,
+                                                           std::move(response), send->address);
+                                        if (outcome.final) {
+                                          send->done(std::move(*outcome.final));
+                                          return;
+                                        }
+                                        self.retry_or_fail(send, send->queue, outcome.retry_reason);
+                                      });
   }
 
   void retry_or_fail(const std::shared_ptr<AsyncSend>& send, const MessageQueue& queue,
@@ -420,7 +445,7 @@ class Producer::Impl : public std::enable_shared_from_this<Producer::Impl> {
     Prepared prepared;
     prepared.topic = messages.front().topic;
     prepared.batch = true;
-    prepared.body = std::make_shared<const std::string>(std::move(body).value());
+    prepared.own_body(std::move(body).value());
     prepared.properties = encode_properties({{std::string(property::kWait), "true"}});
     prepared.uniq_id = ids.front();
     return prepared;

@@ -71,8 +71,8 @@ class RemotingServer::Listener final : public sdk::FrameHandler {
 
   void dispatch(const Channel& channel, RemotingCommand request) noexcept {
     const std::int32_t code = request.code;
-    // Everything the answer needs, in one allocation; the closure holds only a pointer to it,
-    // so it fits in the Responder without another allocation and its copies are cheap.
+    // Everything the answer needs, in one shared object: the closure holds only a pointer to
+    // it, so copies of the Responder (a processor keeps one per pending answer) are cheap.
     struct Pending {
       Pending(RemotingServer* s, const Channel& c, const RemotingCommand& r)
           : server(s),

@@ -68,20 +68,27 @@ TEST(MessageProperties, RewriteSetsInPlaceOrAppendsAndDrops) {
   EXPECT_FALSE(MessageProperties::rewrite(many, "WAIT", "CLUSTER", "c"));
 }
 
-TEST(MessageProperties, RewriteAgreesWithTheFullPathOnGeneratedTexts) {
-  std::mt19937 random(7);
+// A properties text of up to five entries, some malformed (no separator, an empty name or
+// value, a leading separator), names repeating.
+std::string generated_text(std::mt19937& random) {
   const char* names[] = {"TAGS", "WAIT", "CLUSTER", "KEYS", "UNIQ_KEY", "", "X"};
   const char* values[] = {"", "v", "false", "a b", "\x01", "long-value-0123456789abcdef"};
+  std::string text;
+  const int entries = static_cast<int>(random() % 6);
+  for (int i = 0; i < entries; ++i) {
+    if (i > 0 || random() % 4 == 0) text += '\x02';
+    text += names[random() % 7];
+    if (random() % 8 != 0) text += '\x01';
+    text += values[random() % 6];
+  }
+  return text;
+}
+
+TEST(MessageProperties, RewriteAgreesWithTheFullPathOnGeneratedTexts) {
+  std::mt19937 random(7);
   int compared = 0;
   for (int round = 0; round < 5000; ++round) {
-    std::string text;
-    const int entries = static_cast<int>(random() % 6);
-    for (int i = 0; i < entries; ++i) {
-      if (i > 0 || random() % 4 == 0) text += '\x02';
-      text += names[random() % 7];
-      if (random() % 8 != 0) text += '\x01';
-      text += values[random() % 6];
-    }
+    const std::string text = generated_text(random);
     const auto rewritten = MessageProperties::rewrite(text, "WAIT", "CLUSTER", "DefaultCluster");
     if (!rewritten) continue;  // a repeated name
     ++compared;
@@ -92,22 +99,9 @@ TEST(MessageProperties, RewriteAgreesWithTheFullPathOnGeneratedTexts) {
 
 TEST(MessageProperties, MergedWithAgreesWithTheFullPathOnGeneratedTexts) {
   std::mt19937 random(11);
-  const char* names[] = {"TAGS", "WAIT", "CLUSTER", "KEYS", "UNIQ_KEY", "", "X"};
-  const char* values[] = {"", "v", "false", "a b", "\x01", "long-value-0123456789abcdef"};
-  auto generate = [&] {
-    std::string text;
-    const int entries = static_cast<int>(random() % 6);
-    for (int i = 0; i < entries; ++i) {
-      if (i > 0 || random() % 4 == 0) text += '\x02';
-      text += names[random() % 7];
-      if (random() % 8 != 0) text += '\x01';
-      text += values[random() % 6];
-    }
-    return text;
-  };
   for (int round = 0; round < 5000; ++round) {
-    const std::string item = generate();
-    const MessageProperties defaults = MessageProperties::parse(generate());
+    const std::string item = generated_text(random);
+    const MessageProperties defaults = MessageProperties::parse(generated_text(random));
     MessageProperties expected = MessageProperties::parse(item);
     for (const auto& [name, value] : defaults.entries()) {
       if (!expected.get(name)) expected.set(name, value);

@@ -187,9 +187,6 @@ void produce_loop(const Options& options, int index, Totals& totals, Clock::time
   };
   Window window(options, totals);
   window.refill = std::clamp(options.inflight / 8, 1, 32);
-  std::mutex& mu = window.mu;
-  int& outstanding = window.outstanding;
-  const int refill = window.refill;
   const std::string payload(options.size, 'x');
   const double per_producer_rate = options.rate / options.producers;
   std::int64_t sequence = 0;
@@ -205,11 +202,12 @@ void produce_loop(const Options& options, int index, Totals& totals, Clock::time
     {
       // A full window refills in steps of `refill` slots: waking the sender for every single
       // acknowledgement would cost a context switch per message on both sides.
-      std::unique_lock lock(mu);
-      if (outstanding >= options.inflight) {
-        window.slots.wait(lock, [&] { return outstanding <= options.inflight - refill; });
+      std::unique_lock lock(window.mu);
+      if (window.outstanding >= options.inflight) {
+        window.slots.wait(lock,
+                          [&] { return window.outstanding <= options.inflight - window.refill; });
       }
-      ++outstanding;
+      ++window.outstanding;
     }
     issued.fetch_add(options.batch);
     auto done = [w = &window, scheduled_ns](mq::sdk::Result<mq::client::SendResult> result) {
@@ -235,8 +233,8 @@ void produce_loop(const Options& options, int index, Totals& totals, Clock::time
           mq::client::Message{.topic = options.topic, .tags = "bench", .body = payload}, done);
     }
   }
-  std::unique_lock lock(mu);
-  window.slots.wait_for(lock, std::chrono::seconds(30), [&] { return outstanding == 0; });
+  std::unique_lock lock(window.mu);
+  window.slots.wait_for(lock, std::chrono::seconds(30), [&] { return window.outstanding == 0; });
 }
 
 int run_produce(const Options& options) {

@@ -328,7 +328,7 @@ class Producer::Impl : public std::enable_shared_from_this<Producer::Impl> {
   // The asynchronous attempt loop: each attempt's callback starts the next one on the
   // scheduler thread (never on the I/O thread, where opening a connection would block).
   struct AsyncSend {
-    std::shared_ptr<Impl> self;
+    std::shared_ptr<Impl> self;  // the producer, kept alive until the send completes
     Prepared prepared;
     std::shared_ptr<const TopicRoute> route;
     SendCallback done;
@@ -342,13 +342,11 @@ class Producer::Impl : public std::enable_shared_from_this<Producer::Impl> {
     send->queue = select_queue(*send->route, send->failed_broker);
     auto addr = instance_.broker_addr(send->queue.broker_name);
     if (!addr) {
-      retry_or_fail(send, send->queue,
-                    sdk::Status(sdk::StatusCode::kNotFound,
-                                "no master address for broker " + send->queue.broker_name));
+      retry_or_fail(send, sdk::Status(sdk::StatusCode::kNotFound,
+                                      "no master address for broker " + send->queue.broker_name));
       return;
     }
     send->address = std::move(*addr);
-    if (!send->self) send->self = shared_from_this();
     auto request = build_request(send->prepared, send->queue);
     // The callback holds only `send` (the producer, the queue and the address are in it): no
     // strings are copied into it.
@@ -362,20 +360,19 @@ class Producer::Impl : public std::enable_shared_from_this<Producer::Impl> {
                                           send->done(std::move(*outcome.final));
                                           return;
                                         }
-                                        self.retry_or_fail(send, send->queue, outcome.retry_reason);
+                                        self.retry_or_fail(send, outcome.retry_reason);
                                       });
   }
 
-  void retry_or_fail(const std::shared_ptr<AsyncSend>& send, const MessageQueue& queue,
-                     const sdk::Status& why) {
-    send->failed_broker = queue.broker_name;
-    isolate(queue.broker_name);
+  // The attempt on send->queue failed: try another broker on the scheduler thread, or give up.
+  void retry_or_fail(const std::shared_ptr<AsyncSend>& send, const sdk::Status& why) {
+    send->failed_broker = send->queue.broker_name;
+    isolate(send->queue.broker_name);
     if (++send->attempt > options_.retries) {
       send->done(why);
       return;
     }
-    auto self = shared_from_this();
-    if (!instance_.scheduler().post([self, send] { self->attempt_async(send); })) {
+    if (!instance_.scheduler().post([send] { send->self->attempt_async(send); })) {
       send->done(sdk::Status(sdk::StatusCode::kClosed, "producer shut down"));
     }
   }
@@ -400,6 +397,7 @@ class Producer::Impl : public std::enable_shared_from_this<Producer::Impl> {
       return;
     }
     auto send = std::make_shared<AsyncSend>();
+    send->self = shared_from_this();
     send->prepared = std::move(prepared);
     send->route = route.value();
     send->done = std::move(done);

@@ -76,14 +76,12 @@ class RemotingServer::Listener final : public sdk::FrameHandler {
     struct Pending {
       Pending(RemotingServer* s, const Channel& c, const RemotingCommand& r)
           : server(s),
-            transport(c.transport),
-            connection(c.id),
+            channel(c),
             opaque(r.opaque),
             type(r.serialize_type),
             oneway(r.is_oneway()) {}
       RemotingServer* const server;
-      sdk::Transport* const transport;
-      const sdk::ConnectionId connection;
+      const Channel channel;
       const std::int32_t opaque;
       const SerializeType type;
       const bool oneway;
@@ -95,11 +93,10 @@ class RemotingServer::Listener final : public sdk::FrameHandler {
       response.opaque = pending->opaque;
       response.flag = kFlagResponse;
       response.serialize_type = pending->type;
-      auto status =
-          pending->transport->send(pending->connection, encode_frame(std::move(response)));
+      auto status = pending->server->send_response(pending->channel, std::move(response));
       if (!status) {
-        pending->server->logger_->debug("response on connection {} dropped: {}",
-                                        pending->connection, status.to_string());
+        pending->server->logger_->debug("response to {} dropped: {}", pending->channel.peer,
+                                        status.to_string());
       }
     };
     try {

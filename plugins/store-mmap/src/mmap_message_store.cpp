@@ -1,13 +1,11 @@
 #include "mmap_message_store.h"
 
+#include "abort_file.h"
 #include "record_format.h"
 #include "recovery.h"
 #include "store_checkpoint.h"
 
 #include "mq/sdk/stored_record.h"
-
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -47,29 +45,6 @@ bool is_safe_topic(std::string_view topic) {
 
 // The keepalive of a read: every mapped file its views point into.
 using FileSet = std::vector<std::shared_ptr<MappedFile>>;
-
-// This boot's id (Linux: a random UUID per boot), or "" when it cannot be read.
-std::string current_boot_id() {
-  char text[64] = {};
-  const int fd = ::open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return {};
-  const ssize_t got = ::read(fd, text, sizeof(text) - 1);
-  ::close(fd);
-  if (got <= 0) return {};
-  std::string id(text, static_cast<std::size_t>(got));
-  while (!id.empty() && (id.back() == '\n' || id.back() == ' ')) id.pop_back();
-  return id;
-}
-
-// The first bytes of `path`, or "" when it cannot be read.
-std::string read_small_file(const std::string& path) {
-  char text[64] = {};
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return {};
-  const ssize_t got = ::read(fd, text, sizeof(text));
-  ::close(fd);
-  return got > 0 ? std::string(text, static_cast<std::size_t>(got)) : std::string();
-}
 
 }  // namespace
 
@@ -122,9 +97,7 @@ Status MmapMessageStore::start() noexcept {
     }
     recovery_ = RecoveryReportView{};
     recovery_.after_crash = fs::exists(abort_path_, error);
-    const std::string boot_id = current_boot_id();
-    recovery_.same_boot =
-        recovery_.after_crash && !boot_id.empty() && read_small_file(abort_path_) == boot_id;
+    recovery_.same_boot = recovery_.after_crash && abort_file::written_this_boot(abort_path_);
 
     auto status = commit_log_.load();
     if (!status) return status;
@@ -178,15 +151,13 @@ Status MmapMessageStore::start() noexcept {
     status = checkpoint(true);
     if (!status) return status;
 
-    // The abort file says "running" while the store runs, and on which boot.
-    const int fd = ::open(abort_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return Status(StatusCode::kIoError, "cannot create the abort file " + abort_path_);
-    if (!boot_id.empty() && ::write(fd, boot_id.data(), boot_id.size()) < 0) {
-      host_.logger().warn("cannot write the boot id into ", abort_path_,
+    bool boot_id_written = false;
+    status = abort_file::create(abort_path_, &boot_id_written);
+    if (!status) return status;
+    if (!boot_id_written) {
+      host_.logger().warn("no boot id in ", abort_path_,
                           "; a crash will re-index from the last index sync");
     }
-    ::fsync(fd);
-    ::close(fd);
 
     check_disk();
     const auto& options = settings_.options;
